@@ -1,0 +1,37 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import type { SchemaExtensions } from './database/data-source-options.js';
+import { HealthModule } from './health/health.module.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { createValidationPipe } from './http/validation.pipe.js';
+import { LoggingModule } from './logging/logging.module.js';
+
+export interface AppModuleOptions {
+  /** Extra modules (tests mount probe controllers here; the pipeline stays the production one). */
+  readonly extraModules?: readonly Type[];
+  readonly schema?: SchemaExtensions;
+}
+
+/** The module graph of the service; built from an already-validated config. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        DatabaseModule.forRoot(config, options.schema),
+        HealthModule,
+        ...(options.extraModules ?? []),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+import type { CliCommand } from '../cli-command.js';
+import { generateSecretsCommand } from './generate-secrets.command.js';
+import { migrateCommand } from './migrate.command.js';
+
+/** Every CLI command; later features append theirs here. */
+export const COMMANDS: readonly CliCommand[] = [migrateCommand, generateSecretsCommand];

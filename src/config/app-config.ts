@@ -1,0 +1,61 @@
+import type { KeyObject } from 'node:crypto';
+
+/** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface FieldKey {
+  /** Short identifier stored inside every ciphertext so any configured key can decrypt it. */
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+export type DatabaseConfig =
+  | { readonly type: 'sqlite'; readonly path: string; readonly migrateOnStart: boolean }
+  | { readonly type: 'postgres'; readonly url: string; readonly migrateOnStart: boolean };
+
+export interface AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly host: string;
+  readonly port: number;
+  readonly database: DatabaseConfig;
+  readonly jwt: {
+    /** Imported once here as a KeyObject: parsing a PEM per request costs ~50x a verify. */
+    readonly privateKey: KeyObject;
+    readonly previousPublicKeys: readonly KeyObject[];
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  /** First key is active for encryption; the others only decrypt (rotation). */
+  readonly fieldEncryptionKeys: readonly FieldKey[];
+  readonly blindIndexKey: Buffer;
+  readonly apiKeyPepper: Buffer;
+  readonly redisUrl: string | undefined;
+  readonly throttle: {
+    readonly defaultLimit: number;
+    readonly defaultTtlSeconds: number;
+    readonly authLimit: number;
+    readonly authTtlSeconds: number;
+  };
+  readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
+  readonly ids: {
+    readonly enabled: boolean;
+    readonly windowSeconds: number;
+    readonly blockThreshold: number;
+    readonly blockSeconds: number;
+  };
+  /** Express "trust proxy" value: false (default), a hop count, or a list of CIDRs. */
+  readonly trustProxy: false | number | readonly string[];
+  readonly corsOrigins: readonly string[];
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly bodyLimit: string;
+  readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
+  readonly swaggerEnabled: boolean;
+  readonly logLevel: string;
+  /** Secrets generated for this development run (names only), for the boot log. */
+  readonly generatedSecrets: readonly string[];
+}
+
+/** Nest injection token for the AppConfig object. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

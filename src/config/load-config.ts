@@ -1,0 +1,145 @@
+import { isIP } from 'node:net';
+import type { AppConfig, DatabaseConfig, NodeEnv } from './app-config.js';
+import { ConfigError } from './config-error.js';
+import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
+import { readBool, readEnum, readInt, readList, readOptional, readString, type Env } from './env-parsers.js';
+import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
+import { readSecret } from './secret-sources.js';
+
+export interface LoadConfigOptions {
+  /** Where development keeps generated secrets (tests point this at a temp dir). */
+  readonly devSecretsFile?: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const REQUIRED_IN_PRODUCTION = ['JWT_PRIVATE_KEY', 'FIELD_ENCRYPTION_KEYS', 'BLIND_INDEX_KEY', 'API_KEY_PEPPER'] as const;
+const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Parses and validates every variable (API.md §8) into one typed object. This is the only
+ * place that reads the environment (DESIGN §2.6); it throws a ConfigError naming the variable.
+ */
+export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig {
+  const nodeEnv = readEnum<NodeEnv>(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');
+  const production = nodeEnv === 'production';
+
+  const provided = Object.fromEntries(REQUIRED_IN_PRODUCTION.map((name) => [name, readSecret(env, name)]));
+  const missing = REQUIRED_IN_PRODUCTION.filter((name) => provided[name] === undefined);
+  let generatedSecrets: string[] = [];
+  if (missing.length > 0) {
+    if (production) throw new ConfigError(missing[0]!, 'is required in production (see `npm run cli -- generate-secrets`)');
+    // Development keeps generated secrets across restarts; tests get throwaway ones.
+    const dev = loadOrCreateDevSecrets(options.devSecretsFile ?? DEV_SECRETS_FILE, nodeEnv === 'development');
+    for (const name of missing) provided[name] = dev.secrets[name];
+    generatedSecrets = dev.created ? [...missing] : [];
+  }
+
+  const issuer = readOptional(env, 'JWT_ISSUER');
+  const audience = readOptional(env, 'JWT_AUDIENCE');
+  if (production && issuer === undefined) throw new ConfigError('JWT_ISSUER', 'is required in production');
+  if (production && audience === undefined) throw new ConfigError('JWT_AUDIENCE', 'is required in production');
+
+  const fieldEncryptionKeys = parseFieldKeys('FIELD_ENCRYPTION_KEYS', provided.FIELD_ENCRYPTION_KEYS!);
+  const blindIndexKey = parseKey32('BLIND_INDEX_KEY', provided.BLIND_INDEX_KEY!);
+  const apiKeyPepper = parseKey32('API_KEY_PEPPER', provided.API_KEY_PEPPER!);
+  assertDistinctKeys(fieldEncryptionKeys.map((k) => k.key), blindIndexKey, apiKeyPepper);
+
+  const previousKeys = readSecret(env, 'JWT_PREVIOUS_PUBLIC_KEYS');
+  const corsOrigins = readList(env, 'CORS_ORIGINS');
+  if (corsOrigins.includes('*')) {
+    throw new ConfigError('CORS_ORIGINS', 'must list explicit origins; "*" is refused (OWASP API8)');
+  }
+
+  const certFile = readOptional(env, 'TLS_CERT_FILE');
+  const keyFile = readOptional(env, 'TLS_KEY_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError(certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'TLS needs both TLS_CERT_FILE and TLS_KEY_FILE');
+  }
+
+  const adminEmail = readOptional(env, 'BOOTSTRAP_ADMIN_EMAIL');
+  const adminPassword = readSecret(env, 'BOOTSTRAP_ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError(adminEmail === undefined ? 'BOOTSTRAP_ADMIN_EMAIL' : 'BOOTSTRAP_ADMIN_PASSWORD', 'set both bootstrap admin variables or neither');
+  }
+
+  const bodyLimit = readString(env, 'BODY_LIMIT', '100kb').toLowerCase();
+  if (!/^\d+(b|kb|mb)$/.test(bodyLimit)) throw new ConfigError('BODY_LIMIT', 'must look like 100kb, 1mb or 512b');
+
+  return {
+    nodeEnv,
+    host: readString(env, 'HOST', '127.0.0.1'),
+    port: readInt(env, 'PORT', 3000, 0, 65535),
+    database: parseDatabase(readSecret(env, 'DATABASE_URL') ?? 'sqlite:data/app.sqlite', readBool(env, 'DB_MIGRATE_ON_START', true)),
+    jwt: {
+      privateKey: parseEcPrivateKey('JWT_PRIVATE_KEY', provided.JWT_PRIVATE_KEY!),
+      previousPublicKeys: previousKeys === undefined ? [] : parseEcPublicKeys('JWT_PREVIOUS_PUBLIC_KEYS', previousKeys),
+      issuer: issuer ?? 'urn:secure-nest-api:dev',
+      audience: audience ?? 'urn:secure-nest-api:dev:api',
+      accessTtlSeconds: readInt(env, 'JWT_ACCESS_TTL', 900, 30, 86_400),
+      refreshTtlSeconds: readInt(env, 'JWT_REFRESH_TTL', 1_209_600, 60, 31_536_000),
+    },
+    fieldEncryptionKeys,
+    blindIndexKey,
+    apiKeyPepper,
+    redisUrl: readSecret(env, 'REDIS_URL'),
+    throttle: {
+      defaultLimit: readInt(env, 'THROTTLE_DEFAULT_LIMIT', 100, 1),
+      defaultTtlSeconds: readInt(env, 'THROTTLE_DEFAULT_TTL', 60, 1),
+      authLimit: readInt(env, 'THROTTLE_AUTH_LIMIT', 10, 1),
+      authTtlSeconds: readInt(env, 'THROTTLE_AUTH_TTL', 60, 1),
+    },
+    login: {
+      maxFailures: readInt(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      lockoutSeconds: readInt(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1),
+    },
+    ids: {
+      enabled: readBool(env, 'IDS_ENABLED', true),
+      windowSeconds: readInt(env, 'IDS_WINDOW_SECONDS', 60, 1),
+      blockThreshold: readInt(env, 'IDS_BLOCK_THRESHOLD', 30, 1),
+      blockSeconds: readInt(env, 'IDS_BLOCK_SECONDS', 300, 1),
+    },
+    trustProxy: parseTrustProxy(readOptional(env, 'TRUST_PROXY')),
+    corsOrigins,
+    tls: certFile && keyFile ? { certFile, keyFile } : undefined,
+    bodyLimit,
+    bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    swaggerEnabled: readBool(env, 'SWAGGER_ENABLED', !production),
+    logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    generatedSecrets,
+  };
+}
+
+function parseDatabase(url: string, migrateOnStart: boolean): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:data/app.sqlite');
+    return { type: 'sqlite', path, migrateOnStart };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { type: 'postgres', url, migrateOnStart };
+  throw new ConfigError('DATABASE_URL', 'must start with sqlite: or postgres://');
+}
+
+/** "true" would trust any X-Forwarded-For: refused, so a spoofed header can never pick the client IP. */
+function parseTrustProxy(raw: string | undefined): AppConfig['trustProxy'] {
+  if (raw === undefined || ['off', 'false', '0'].includes(raw.toLowerCase())) return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const version = isIP(address ?? '');
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 6 ? 128 : 32));
+    if (!TRUST_PROXY_NAMES.has(entry) && (version === 0 || !prefixOk || extra !== undefined)) {
+      throw new ConfigError('TRUST_PROXY', `"${entry}" is not a hop count, an IP, a CIDR or loopback/linklocal/uniquelocal`);
+    }
+  }
+  return entries;
+}
+
+/** One key, one purpose: reusing a key across purposes couples their compromise (ASVS 11.2). */
+function assertDistinctKeys(fieldKeys: Buffer[], blindIndexKey: Buffer, pepper: Buffer): void {
+  if (blindIndexKey.equals(pepper)) throw new ConfigError('API_KEY_PEPPER', 'must differ from BLIND_INDEX_KEY');
+  for (const key of fieldKeys) {
+    if (key.equals(blindIndexKey)) throw new ConfigError('BLIND_INDEX_KEY', 'must differ from every FIELD_ENCRYPTION_KEYS key');
+    if (key.equals(pepper)) throw new ConfigError('API_KEY_PEPPER', 'must differ from every FIELD_ENCRYPTION_KEYS key');
+  }
+}

@@ -1,0 +1,39 @@
+import { VersioningType } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from './config/app-config.js';
+import { jsonBodyMiddleware } from './http/json-body.middleware.js';
+import { noStoreMiddleware } from './http/no-store.middleware.js';
+import { mountOpenApi } from './http/openapi.js';
+import { rejectRepeatedQueryMiddleware } from './http/reject-repeated-query.middleware.js';
+import { requestIdMiddleware } from './http/request-id.middleware.js';
+import { API_VERSION_PREFIX } from './http/routes.js';
+import { securityHeaders } from './http/security-headers.js';
+
+/**
+ * The composition root of the HTTP pipeline (DESIGN §2.2). main.ts and every e2e test call
+ * this, so the tests exercise exactly what production serves. Order matters: cheap refusals
+ * and response headers first, then body parsing, then Nest's guards/pipes/filters.
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  // Only an explicit hop count or proxy list makes X-Forwarded-For count (API.md §5).
+  app.set('trust proxy', config.trustProxy === false ? false : config.trustProxy);
+  // "simple" = node:querystring: flat keys, repeats become arrays (then refused below), no nested objects.
+  app.set('query parser', 'simple');
+
+  app.use(requestIdMiddleware);
+  app.use(securityHeaders(config.tls !== undefined));
+  app.use(noStoreMiddleware);
+  if (config.corsOrigins.length > 0) {
+    // An explicit allowlist, never a wildcard or a reflected Origin (OWASP API8:2023).
+    app.enableCors({ origin: [...config.corsOrigins], methods: ['GET', 'POST', 'PATCH', 'DELETE'], maxAge: 600 });
+  }
+  app.use(jsonBodyMiddleware(config.bodyLimit));
+  app.use(rejectRepeatedQueryMiddleware);
+
+  app.enableVersioning({ type: VersioningType.URI, prefix: API_VERSION_PREFIX });
+  if (config.swaggerEnabled) mountOpenApi(app);
+  app.enableShutdownHooks();
+}

@@ -1,0 +1,8 @@
+import type { MigrationInterface } from 'typeorm';
+
+/**
+ * Ordered list of migrations, imported as classes (no file globs: works the same from src/,
+ * dist/ and the tests). Each migration uses TypeORM's dialect-neutral Table API, so the same
+ * file builds the schema on SQLite and PostgreSQL (see docs/architecture.md).
+ */
+export const MIGRATIONS: (new () => MigrationInterface)[] = [];

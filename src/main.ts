@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
+import { createApp } from './app.factory.js';
+import { ConfigError } from './config/config-error.js';
+import { loadConfigFromEnvironment } from './config/environment.js';
+import type { AppConfig } from './config/app-config.js';
+
+function loadOrExit(): AppConfig {
+  try {
+    return loadConfigFromEnvironment();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // Refuse to start with a message that names the variable (API.md §8).
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const config = loadOrExit();
+  const app = await createApp(config);
+  const logger = app.get(Logger);
+  if (config.generatedSecrets.length > 0) {
+    logger.warn(`Development secrets generated for ${config.generatedSecrets.join(', ')}; kept in data/dev-secrets.json`);
+  }
+  await app.listen(config.port, config.host);
+  logger.log(`Listening on ${await app.getUrl()} (${config.nodeEnv}, ${config.database.type})`);
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error('Failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
