@@ -42,7 +42,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
   const fieldEncryptionKeys = parseFieldKeys('FIELD_ENCRYPTION_KEYS', provided.FIELD_ENCRYPTION_KEYS!);
   const blindIndexKey = parseKey32('BLIND_INDEX_KEY', provided.BLIND_INDEX_KEY!);
   const apiKeyPepper = parseKey32('API_KEY_PEPPER', provided.API_KEY_PEPPER!);
-  assertDistinctKeys(fieldEncryptionKeys.map((k) => k.key), blindIndexKey, apiKeyPepper);
+  assertDistinctKeys(
+    fieldEncryptionKeys.map((k) => k.key),
+    blindIndexKey,
+    apiKeyPepper,
+  );
 
   const previousKeys = readSecret(env, 'JWT_PREVIOUS_PUBLIC_KEYS');
   const corsOrigins = readList(env, 'CORS_ORIGINS');
@@ -53,13 +57,19 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
   const certFile = readOptional(env, 'TLS_CERT_FILE');
   const keyFile = readOptional(env, 'TLS_KEY_FILE');
   if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw new ConfigError(certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'TLS needs both TLS_CERT_FILE and TLS_KEY_FILE');
+    throw new ConfigError(
+      certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE',
+      'TLS needs both TLS_CERT_FILE and TLS_KEY_FILE',
+    );
   }
 
   const adminEmail = readOptional(env, 'BOOTSTRAP_ADMIN_EMAIL');
   const adminPassword = readSecret(env, 'BOOTSTRAP_ADMIN_PASSWORD');
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
-    throw new ConfigError(adminEmail === undefined ? 'BOOTSTRAP_ADMIN_EMAIL' : 'BOOTSTRAP_ADMIN_PASSWORD', 'set both bootstrap admin variables or neither');
+    throw new ConfigError(
+      adminEmail === undefined ? 'BOOTSTRAP_ADMIN_EMAIL' : 'BOOTSTRAP_ADMIN_PASSWORD',
+      'set both bootstrap admin variables or neither',
+    );
   }
 
   const bodyLimit = readString(env, 'BODY_LIMIT', '100kb').toLowerCase();
@@ -69,7 +79,10 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     nodeEnv,
     host: readString(env, 'HOST', '127.0.0.1'),
     port: readInt(env, 'PORT', 3000, 0, 65535),
-    database: parseDatabase(readSecret(env, 'DATABASE_URL') ?? 'sqlite:data/app.sqlite', readBool(env, 'DB_MIGRATE_ON_START', true)),
+    database: parseDatabase(
+      readSecret(env, 'DATABASE_URL') ?? 'sqlite:data/app.sqlite',
+      readBool(env, 'DB_MIGRATE_ON_START', true),
+    ),
     jwt: {
       privateKey: parseEcPrivateKey('JWT_PRIVATE_KEY', provided.JWT_PRIVATE_KEY!),
       previousPublicKeys: previousKeys === undefined ? [] : parseEcPublicKeys('JWT_PREVIOUS_PUBLIC_KEYS', previousKeys),
@@ -123,7 +136,10 @@ function parseDatabase(url: string, migrateOnStart: boolean): DatabaseConfig {
 function parseTrustProxy(raw: string | undefined): AppConfig['trustProxy'] {
   if (raw === undefined || ['off', 'false', '0'].includes(raw.toLowerCase())) return false;
   if (/^\d+$/.test(raw)) return Number(raw);
-  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const [address, prefix, extra] = entry.split('/');
     const version = isIP(address ?? '');

@@ -9,7 +9,10 @@ export function generateFieldKeyId(now = new Date()): string {
   return `k${day}${randomBytes(2).toString('hex')}`;
 }
 
-export function generateSecrets(): Record<'JWT_PRIVATE_KEY' | 'FIELD_ENCRYPTION_KEYS' | 'BLIND_INDEX_KEY' | 'API_KEY_PEPPER', string> {
+export function generateSecrets(): Record<
+  'JWT_PRIVATE_KEY' | 'FIELD_ENCRYPTION_KEYS' | 'BLIND_INDEX_KEY' | 'API_KEY_PEPPER',
+  string
+> {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
     JWT_PRIVATE_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),

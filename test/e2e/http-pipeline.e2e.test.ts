@@ -4,7 +4,10 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { LEAKY_MESSAGE, ProbeModule } from './probe/probe.module.js';
 
 /** API.md §1 proven black-box against the production pipeline (configureApp). */
-function assertProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number): void {
+function assertProblem(
+  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+): void {
   assert.equal(res.status, status);
   assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json/);
   assert.equal(res.body.status, status);
@@ -43,7 +46,10 @@ describe('HTTP pipeline (API.md §1)', () => {
   });
 
   it('refuses a body over BODY_LIMIT with 413', async () => {
-    const res = await t.http.post('/api/v1/probe/echo').set('Content-Type', 'application/json').send(JSON.stringify({ name: 'x'.repeat(2000) }));
+    const res = await t.http
+      .post('/api/v1/probe/echo')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(2000) }));
     assertProblem(res, 413);
   });
 
@@ -68,7 +74,9 @@ describe('HTTP pipeline (API.md §1)', () => {
 
     const wrongType = await t.http.post('/api/v1/probe/echo').send({ name: 42 });
     assertProblem(wrongType, 400);
-    assert.ok((wrongType.body.errors as { field: string; message: string }[]).every((e) => e.field === 'name' && e.message.length > 0));
+    assert.ok(
+      (wrongType.body.errors as { field: string; message: string }[]).every((e) => e.field === 'name' && e.message.length > 0),
+    );
 
     const array = await t.http.post('/api/v1/probe/echo').send([{ name: 'alice' }]);
     assertProblem(array, 400);
@@ -147,7 +155,10 @@ describe('CORS allowlist (CORS_ORIGINS)', () => {
     assert.equal(allowed.headers['access-control-allow-origin'], 'https://app.example');
     const denied = await t.http.get('/health/live').set('Origin', 'https://evil.example');
     assert.equal(denied.headers['access-control-allow-origin'], undefined);
-    const preflight = await t.http.options('/api/v1/anything').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const preflight = await t.http
+      .options('/api/v1/anything')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     assert.equal(preflight.headers['access-control-allow-origin'], undefined);
   });
 });

@@ -20,7 +20,11 @@ const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (TEST_DATABASE_KIND === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'app-e2e-'));
-    return { kind: 'sqlite', url: `sqlite:${join(dir, 'app.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      kind: 'sqlite',
+      url: `sqlite:${join(dir, 'app.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `app_e2e_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });

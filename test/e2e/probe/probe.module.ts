@@ -21,7 +21,8 @@ export class PageQuery {
   limit?: number;
 }
 
-export const LEAKY_MESSAGE = 'SELECT password FROM users WHERE id = 1 -- at /srv/app/src/users.repository.ts:42 QueryFailedError TypeORM';
+export const LEAKY_MESSAGE =
+  'SELECT password FROM users WHERE id = 1 -- at /srv/app/src/users.repository.ts:42 QueryFailedError TypeORM';
 
 @Controller({ path: 'probe', version: '1' })
 class ProbeController {

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../../src/config/config-error.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { generateSecrets } from '../../src/config/secret-generator.js';
+
+const production = () => ({
+  NODE_ENV: 'production',
+  JWT_ISSUER: 'https://issuer.test',
+  JWT_AUDIENCE: 'https://api.test',
+  ...generateSecrets(),
+});
+
+function assertConfigError(fn: () => unknown, variable: string): void {
+  assert.throws(
+    fn,
+    (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.includes(variable),
+  );
+}
+
+describe('configuration (API.md §8)', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ NODE_ENV: 'test' });
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 3000);
+    assert.deepEqual(config.database, { type: 'sqlite', path: 'data/app.sqlite', migrateOnStart: true });
+    assert.equal(config.jwt.accessTtlSeconds, 900);
+    assert.equal(config.jwt.refreshTtlSeconds, 1_209_600);
+    assert.deepEqual(config.throttle, { defaultLimit: 100, defaultTtlSeconds: 60, authLimit: 10, authTtlSeconds: 60 });
+    assert.deepEqual(config.login, { maxFailures: 5, lockoutSeconds: 900 });
+    assert.deepEqual(config.ids, { enabled: true, windowSeconds: 60, blockThreshold: 30, blockSeconds: 300 });
+    assert.equal(config.trustProxy, false);
+    assert.deepEqual(config.corsOrigins, []);
+    assert.equal(config.bodyLimit, '100kb');
+    assert.equal(config.swaggerEnabled, true);
+    assert.equal(config.logLevel, 'info');
+  });
+
+  it('accepts a complete production environment and turns Swagger off there', () => {
+    const config = loadConfig(production());
+    assert.equal(config.nodeEnv, 'production');
+    assert.equal(config.swaggerEnabled, false);
+    assert.equal(config.jwt.privateKey.asymmetricKeyType, 'ec');
+    assert.equal(config.fieldEncryptionKeys.length, 1);
+  });
+
+  for (const name of [
+    'JWT_PRIVATE_KEY',
+    'FIELD_ENCRYPTION_KEYS',
+    'BLIND_INDEX_KEY',
+    'API_KEY_PEPPER',
+    'JWT_ISSUER',
+    'JWT_AUDIENCE',
+  ]) {
+    it(`refuses production without ${name}, naming it`, () => {
+      const env: Record<string, string> = production();
+      delete env[name];
+      assertConfigError(() => loadConfig(env), name);
+    });
+  }
+
+  it('refuses weak or malformed secrets, naming the variable', () => {
+    const short = randomBytes(16).toString('base64');
+    assertConfigError(() => loadConfig({ ...production(), BLIND_INDEX_KEY: short }), 'BLIND_INDEX_KEY');
+    assertConfigError(
+      () => loadConfig({ ...production(), API_KEY_PEPPER: Buffer.alloc(32).toString('base64') }),
+      'API_KEY_PEPPER',
+    );
+    assertConfigError(() => loadConfig({ ...production(), API_KEY_PEPPER: 'not base64!!' }), 'API_KEY_PEPPER');
+    assertConfigError(() => loadConfig({ ...production(), JWT_PRIVATE_KEY: 'not a pem' }), 'JWT_PRIVATE_KEY');
+    assertConfigError(
+      () => loadConfig({ ...production(), FIELD_ENCRYPTION_KEYS: `k1:${short}` }),
+      'FIELD_ENCRYPTION_KEYS (key "k1")',
+    );
+    assertConfigError(
+      () => loadConfig({ ...production(), FIELD_ENCRYPTION_KEYS: randomBytes(32).toString('base64') }),
+      'FIELD_ENCRYPTION_KEYS',
+    );
+    const key = randomBytes(32).toString('base64');
+    assertConfigError(
+      () => loadConfig({ ...production(), FIELD_ENCRYPTION_KEYS: `a:${key},a:${randomBytes(32).toString('base64')}` }),
+      'FIELD_ENCRYPTION_KEYS',
+    );
+  });
+
+  it('refuses a JWT key that is not EC P-256', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    assertConfigError(() => loadConfig({ ...production(), JWT_PRIVATE_KEY: rsa }), 'JWT_PRIVATE_KEY');
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    assertConfigError(() => loadConfig({ ...production(), JWT_PRIVATE_KEY: p384 }), 'JWT_PRIVATE_KEY');
+  });
+
+  it('refuses one key used for two purposes', () => {
+    const env = production();
+    assertConfigError(() => loadConfig({ ...env, API_KEY_PEPPER: env.BLIND_INDEX_KEY }), 'API_KEY_PEPPER');
+  });
+
+  it('reads any secret from <NAME>_FILE, and refuses both forms at once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-'));
+    const env: Record<string, string> = production();
+    const file = join(dir, 'pepper');
+    writeFileSync(file, `${env.API_KEY_PEPPER}\n`);
+    const pepper = env.API_KEY_PEPPER!;
+    delete env.API_KEY_PEPPER;
+    assert.deepEqual(loadConfig({ ...env, API_KEY_PEPPER_FILE: file }).apiKeyPepper, Buffer.from(pepper, 'base64'));
+    assertConfigError(() => loadConfig({ ...env, API_KEY_PEPPER: pepper, API_KEY_PEPPER_FILE: file }), 'API_KEY_PEPPER');
+    assertConfigError(() => loadConfig({ ...env, API_KEY_PEPPER_FILE: join(dir, 'missing') }), 'API_KEY_PEPPER_FILE');
+  });
+
+  it('accepts a PEM written on one line with \\n escapes', () => {
+    const env = production();
+    const oneLine = env.JWT_PRIVATE_KEY.replace(/\n/g, '\\n');
+    assert.equal(loadConfig({ ...env, JWT_PRIVATE_KEY: oneLine }).jwt.privateKey.asymmetricKeyType, 'ec');
+  });
+
+  it('generates missing development secrets once, into a private file, and reuses them', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dev-secrets-')), 'data', 'dev-secrets.json');
+    const first = loadConfig({ NODE_ENV: 'development' }, { devSecretsFile: file });
+    assert.deepEqual([...first.generatedSecrets].sort(), [
+      'API_KEY_PEPPER',
+      'BLIND_INDEX_KEY',
+      'FIELD_ENCRYPTION_KEYS',
+      'JWT_PRIVATE_KEY',
+    ]);
+    assert.ok(existsSync(file));
+    assert.equal(statSync(file).mode & 0o077, 0, 'dev secrets file must not be readable by others');
+    const second = loadConfig({ NODE_ENV: 'development' }, { devSecretsFile: file });
+    assert.deepEqual(second.generatedSecrets, []);
+    assert.deepEqual(second.blindIndexKey, first.blindIndexKey);
+    assert.ok(JSON.parse(readFileSync(file, 'utf8')).JWT_PRIVATE_KEY.includes('PRIVATE KEY'));
+  });
+
+  it('refuses unsafe or malformed plain settings', () => {
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', CORS_ORIGINS: '*' }), 'CORS_ORIGINS');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'true' }), 'TRUST_PROXY');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', PORT: 'eighty' }), 'PORT');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', IDS_ENABLED: 'maybe' }), 'IDS_ENABLED');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'staging' }), 'NODE_ENV');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'mysql://x' }), 'DATABASE_URL');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', TLS_CERT_FILE: '/tmp/c.pem' }), 'TLS_KEY_FILE');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', BODY_LIMIT: 'lots' }), 'BODY_LIMIT');
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, [
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' }).trustProxy, 1);
+  });
+});
