@@ -3,12 +3,18 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { configureApp } from './configure-app.js';
+import { loadTlsServerOptions } from './tls/tls-server-options.js';
 
 /** Builds the fully configured application: the same call for main.ts and the e2e tests. */
 export async function createApp(config: AppConfig, options: AppModuleOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, options), {
     bodyParser: false,
     bufferLogs: true,
+    // Start-up errors are thrown to the caller (main.ts prints them and exits 1) instead of
+    // Nest aborting the process, so tests can assert them and operators get a clean message.
+    abortOnError: false,
+    // HTTPS (TLS 1.3 only) when TLS_CERT_FILE/TLS_KEY_FILE are set; TlsModule hot-reloads the pair.
+    ...(config.tls === undefined ? {} : { httpsOptions: loadTlsServerOptions(config.tls) }),
   });
   configureApp(app, config);
   return app;

@@ -1,13 +1,18 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { SchemaExtensions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { SecurityEventsModule } from './security-events/security-events.module.js';
+import { SharedStateModule } from './shared-state/shared-state.module.js';
+import { TlsModule } from './tls/tls.module.js';
 
 export interface AppModuleOptions {
   /** Extra modules (tests mount probe controllers here; the pipeline stays the production one). */
@@ -24,8 +29,13 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
+        SecurityEventsModule,
+        CryptoModule,
         DatabaseModule.forRoot(config, options.schema),
+        SharedStateModule,
+        AuthModule,
         HealthModule,
+        TlsModule,
         ...(options.extraModules ?? []),
       ],
       providers: [

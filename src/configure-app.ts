@@ -1,4 +1,4 @@
-import { VersioningType } from '@nestjs/common';
+import { ShutdownSignal, VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
@@ -35,5 +35,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
 
   app.enableVersioning({ type: VersioningType.URI, prefix: API_VERSION_PREFIX });
   if (config.swaggerEnabled) mountOpenApi(app);
-  app.enableShutdownHooks();
+  // With TLS, SIGHUP means "reload the certificate" (src/tls/tls-context-reloader.ts), not "stop".
+  app.enableShutdownHooks(
+    Object.values(ShutdownSignal).filter((signal) => config.tls === undefined || signal !== ShutdownSignal.SIGHUP),
+  );
 }

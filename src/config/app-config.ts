@@ -38,6 +38,8 @@ export interface AppConfig {
     readonly authLimit: number;
     readonly authTtlSeconds: number;
   };
+  /** argon2id cost; never below OWASP's minimum (m=19456 KiB, t=2, p=1). */
+  readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
   readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
   readonly ids: {
     readonly enabled: boolean;

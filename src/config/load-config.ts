@@ -101,6 +101,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
       authLimit: readInt(env, 'THROTTLE_AUTH_LIMIT', 10, 1),
       authTtlSeconds: readInt(env, 'THROTTLE_AUTH_TTL', 60, 1),
     },
+    argon2: {
+      memoryKib: readInt(env, 'ARGON2_MEMORY_KIB', 19_456, 19_456, 4_194_304),
+      timeCost: readInt(env, 'ARGON2_TIME_COST', 2, 2, 100),
+      parallelism: readInt(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+    },
     login: {
       maxFailures: readInt(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
       lockoutSeconds: readInt(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1),

@@ -5,6 +5,12 @@ import type { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions, type SchemaExtensions } from './data-source-options.js';
 import { runMigrations } from './run-migrations.js';
 
+export class PendingMigrationsError extends Error {
+  constructor() {
+    super('Pending database migrations: run `npm run cli -- migrate` (DB_MIGRATE_ON_START=false)');
+  }
+}
+
 /** Opens the database and, unless DB_MIGRATE_ON_START=false, applies migrations before serving. */
 @Module({})
 export class DatabaseModule {
@@ -13,10 +19,21 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => buildDataSourceOptions(config, extensions),
+          useFactory: () => ({
+            ...buildDataSourceOptions(config, extensions),
+            // A database that is still starting gets a few retries; a schema problem gets none.
+            retryAttempts: 5,
+            retryDelay: 2000,
+            toRetry: (error: unknown) => !(error instanceof PendingMigrationsError),
+          }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             if (config.database.migrateOnStart) await runMigrations(dataSource);
+            else if (await dataSource.showMigrations()) {
+              // Serving on an outdated schema fails later in confusing ways: refuse now, say what to do.
+              await dataSource.destroy();
+              throw new PendingMigrationsError();
+            }
             return dataSource;
           },
         }),

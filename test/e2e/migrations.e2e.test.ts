@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
+import { loadConfig } from '../../src/config/load-config.js';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import { runMigrations } from '../../src/database/run-migrations.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase } from '../support/test-database.js';
 
 /**
  * Schema comes only from migrations (never `synchronize`). If an entity and the migrations
@@ -36,14 +40,20 @@ describe('migrations and entities agree', () => {
 });
 
 describe('DB_MIGRATE_ON_START=false', () => {
-  it('leaves migrations to `cli migrate`', async () => {
-    const t = await startTestApp({ DB_MIGRATE_ON_START: 'false' });
+  it('refuses to serve a schema with pending migrations, then serves once `migrate` ran', async () => {
+    const db = await createTestDatabase();
     try {
-      const dataSource = t.app.get(DataSource);
-      const migrations = dataSource.migrations.length;
-      assert.equal(await dataSource.showMigrations(), migrations > 0);
+      await assert.rejects(startTestApp({ DB_MIGRATE_ON_START: 'false' }, {}, db), /Pending database migrations/);
+      const dataSource = await new DataSource(
+        buildDataSourceOptions(loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...db.secrets })),
+      ).initialize();
+      await runMigrations(dataSource);
+      await dataSource.destroy();
+      const t = await startTestApp({ DB_MIGRATE_ON_START: 'false' }, {}, db);
+      assert.equal((await t.http.get('/health/ready')).status, 200);
+      await t.app.close();
     } finally {
-      await t.close();
+      await db.drop();
     }
   });
 });

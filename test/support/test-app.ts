@@ -19,16 +19,29 @@ export interface TestApp {
  * Starts the real application through the production composition root (createApp →
  * configureApp) on a throwaway database. `env` overrides variables exactly as an operator would.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: AppModuleOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: AppModuleOptions = {},
+  /** Reuse a database (restart scenarios); the caller then drops it. */
+  database?: TestDatabase,
+): Promise<TestApp> {
+  const db = database ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: db.url,
+    // Secrets belong to the database, so a restart on the same database can read its data.
+    ...db.secrets,
     ...env,
   });
-  const app = await createApp(config, options);
-  await app.listen(0, '127.0.0.1');
+  let app: NestExpressApplication;
+  try {
+    app = await createApp(config, options);
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    if (!database) await db.drop();
+    throw error;
+  }
   return {
     app,
     config,
@@ -36,7 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     http: supertest(app.getHttpServer()),
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!database) await db.drop();
     },
   };
 }

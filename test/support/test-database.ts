@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { generateSecrets } from '../../src/config/secret-generator.js';
 
 /**
  * A throwaway database per test file: a temp SQLite file by default, or a fresh PostgreSQL
@@ -11,6 +12,8 @@ import pg from 'pg';
 export interface TestDatabase {
   readonly kind: 'sqlite' | 'postgres';
   readonly url: string;
+  /** The secrets this database's data was written with (restarts reuse them). */
+  readonly secrets: Readonly<Record<string, string>>;
   drop(): Promise<void>;
 }
 
@@ -23,6 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       kind: 'sqlite',
       url: `sqlite:${join(dir, 'app.sqlite')}`,
+      secrets: generateSecrets(),
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
@@ -36,6 +40,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     kind: 'postgres',
     url: url.toString(),
+    secrets: generateSecrets(),
     drop: async () => {
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();

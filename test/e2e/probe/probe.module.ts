@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Module, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Public } from '../../../src/auth/access/access.decorators.js';
 
 /**
  * Test-only routes mounted into the real pipeline to exercise API.md §1 before the business
@@ -24,6 +25,7 @@ export class PageQuery {
 export const LEAKY_MESSAGE =
   'SELECT password FROM users WHERE id = 1 -- at /srv/app/src/users.repository.ts:42 QueryFailedError TypeORM';
 
+@Public()
 @Controller({ path: 'probe', version: '1' })
 class ProbeController {
   @Post('echo')

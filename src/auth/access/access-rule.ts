@@ -1,0 +1,22 @@
+import type { Reflector } from '@nestjs/core';
+import { AUTHENTICATED_KEY, PUBLIC_KEY, ROLES_KEY, SCOPES_KEY, type Role, type Scope } from './access.decorators.js';
+
+export interface AccessRule {
+  readonly isPublic: boolean;
+  readonly authenticated: boolean;
+  readonly roles: readonly Role[] | undefined;
+  readonly scopes: readonly Scope[] | undefined;
+}
+
+/** Reads a route's declaration, handler first, then class (DESIGN §3); undefined = undeclared. */
+export function accessRuleOf(reflector: Reflector, handler: Function, controller: Function): AccessRule | undefined {
+  const targets = [handler, controller];
+  const rule: AccessRule = {
+    isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+    authenticated: reflector.getAllAndOverride<boolean>(AUTHENTICATED_KEY, targets) === true,
+    roles: reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets),
+    scopes: reflector.getAllAndOverride<Scope[]>(SCOPES_KEY, targets),
+  };
+  const declared = rule.isPublic || rule.authenticated || rule.roles !== undefined || rule.scopes !== undefined;
+  return declared ? rule : undefined;
+}

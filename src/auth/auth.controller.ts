@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { UserView } from '../users/user-view.js';
+import { Authenticated, Public } from './access/access.decorators.js';
+import { CurrentPrincipal } from './access/current-principal.decorator.js';
+import type { Principal } from './access/principal.js';
+import { AuthService } from './auth.service.js';
+import { ChangePasswordDto } from './dto/change-password.dto.js';
+import { LoginDto } from './dto/login.dto.js';
+import { LogoutDto } from './dto/logout.dto.js';
+import { RefreshDto } from './dto/refresh.dto.js';
+import { RegisterDto } from './dto/register.dto.js';
+import type { TokenPairView } from './dto/token-pair.view.js';
+import { UpdateMeDto } from './dto/update-me.dto.js';
+
+/** Identity routes of API.md §2. */
+@ApiTags('auth')
+@Controller({ path: 'auth', version: '1' })
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  register(@Body() body: RegisterDto): Promise<UserView> {
+    return this.auth.register(body);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
+    return this.auth.login(body.email, body.password, req.ip);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  refresh(@Body() body: RefreshDto, @Req() req: Request): Promise<TokenPairView> {
+    return this.auth.refresh(body.refreshToken, req.ip);
+  }
+
+  @Authenticated()
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@CurrentPrincipal() principal: Principal, @Body() body: LogoutDto): Promise<void> {
+    await this.auth.logout(principal, body.refreshToken);
+  }
+
+  @Authenticated()
+  @ApiBearerAuth()
+  @Get('me')
+  me(@CurrentPrincipal() principal: Principal): Promise<UserView> {
+    return this.auth.me(principal);
+  }
+
+  @Authenticated()
+  @ApiBearerAuth()
+  @Patch('me')
+  updateMe(@CurrentPrincipal() principal: Principal, @Body() body: UpdateMeDto): Promise<UserView> {
+    return this.auth.updateMe(principal, body.displayName);
+  }
+
+  @Authenticated()
+  @ApiBearerAuth()
+  @Post('change-password')
+  @HttpCode(204)
+  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<void> {
+    await this.auth.changePassword(principal, body.currentPassword, body.newPassword);
+  }
+}

@@ -1,0 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+
+export class LoginDto {
+  @ApiProperty({ example: 'alice@example.com' })
+  @IsString()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+}

@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+
+export class RegisterDto {
+  @ApiProperty({ example: 'alice@example.com' })
+  @IsEmail({ allow_display_name: false, allow_ip_domain: false })
+  @MaxLength(254)
+  email: string;
+
+  /** Length and content rules are checked by the password policy (never truncated); this caps the input. */
+  @ApiProperty({ minLength: 15, maxLength: 128 })
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+
+  @ApiProperty({ example: 'Alice' })
+  @IsString()
+  @Length(1, 100)
+  displayName: string;
+}

@@ -1,0 +1,14 @@
+import { ProblemException } from '../../http/problem.exception.js';
+import { checkPassword, normalisePassword, type PasswordContext } from './password-policy.js';
+
+/** Applies the password policy for a request field, as a 400 with an `errors` entry (API.md §2). */
+export function acceptablePassword(field: string, password: string, context: PasswordContext): string {
+  const problems = checkPassword(password, context);
+  if (problems.length > 0) {
+    throw new ProblemException(400, {
+      detail: 'The password does not meet the password policy.',
+      errors: problems.map((message) => ({ field, message: `${field} ${message}` })),
+    });
+  }
+  return normalisePassword(password);
+}

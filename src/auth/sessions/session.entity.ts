@@ -1,0 +1,22 @@
+import { Column, Entity, Index } from 'typeorm';
+import { TimestampColumn } from '../../database/columns/timestamp.column.js';
+import { UuidPrimaryColumn } from '../../database/columns/uuid-primary.column.js';
+
+/** A login: the family of refresh tokens that descend from it (RFC 9700 §4.14 rotation). */
+@Entity('sessions')
+export class Session {
+  @UuidPrimaryColumn()
+  id: string;
+
+  @Index('ix_sessions_user_id')
+  @Column({ type: 'varchar', length: 36, name: 'user_id' })
+  userId: string;
+
+  @TimestampColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  /** Set by logout, refresh-token reuse, change-password or disabling: the whole family is dead. */
+  @Index('ix_sessions_revoked_at')
+  @TimestampColumn({ name: 'revoked_at', nullable: true })
+  revokedAt: Date | null;
+}

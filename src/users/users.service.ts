@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Role } from '../auth/access/access.decorators.js';
+import { BlindIndexService } from '../crypto/blind-index.service.js';
+import { normaliseEmail } from '../crypto/normalise-email.js';
+import { ProblemException } from '../http/problem.exception.js';
+import { User } from './user.entity.js';
+
+export interface NewUser {
+  readonly email: string;
+  readonly displayName: string;
+  readonly passwordHash: string;
+  readonly role: Role;
+}
+
+/** Persistence of accounts. Emails are looked up only through their blind index. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly blindIndex: BlindIndexService,
+  ) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOne({ where: { emailHash: this.blindIndex.email(email) } });
+  }
+
+  /** What authentication needs per request: no encrypted column is read, so nothing is decrypted. */
+  findAuthState(id: string): Promise<Pick<User, 'id' | 'role' | 'disabled' | 'tokenVersion'> | null> {
+    return this.users.findOne({ where: { id }, select: { id: true, role: true, disabled: true, tokenVersion: true } });
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const now = new Date();
+    const user = this.users.create({
+      id: randomUUID(),
+      email: normaliseEmail(input.email),
+      emailHash: this.blindIndex.email(input.email),
+      displayName: input.displayName,
+      role: input.role,
+      disabled: false,
+      passwordHash: input.passwordHash,
+      tokenVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      // The unique blind index is the source of truth for duplicates, even under a race.
+      if (await this.findByEmail(input.email))
+        throw new ProblemException(409, { detail: 'An account with this email already exists.' });
+      throw error;
+    }
+  }
+
+  async update(
+    user: User,
+    changes: Partial<Pick<User, 'displayName' | 'passwordHash' | 'role' | 'disabled' | 'tokenVersion'>>,
+  ): Promise<User> {
+    Object.assign(user, changes, { updatedAt: new Date() });
+    return this.users.save(user);
+  }
+
+  countActiveAdmins(): Promise<number> {
+    return this.users.count({ where: { role: 'admin', disabled: false } });
+  }
+}
