@@ -10,9 +10,11 @@ import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { NotesModule } from './notes/notes.module.js';
 import { SecurityEventsModule } from './security-events/security-events.module.js';
 import { SharedStateModule } from './shared-state/shared-state.module.js';
 import { TlsModule } from './tls/tls.module.js';
+import { UsersAdminModule } from './users/users-admin.module.js';
 
 export interface AppModuleOptions {
   /** Extra modules (tests mount probe controllers here; the pipeline stays the production one). */
@@ -34,6 +36,8 @@ export class AppModule {
         DatabaseModule.forRoot(config, options.schema),
         SharedStateModule,
         AuthModule,
+        UsersAdminModule,
+        NotesModule,
         HealthModule,
         TlsModule,
         ...(options.extraModules ?? []),

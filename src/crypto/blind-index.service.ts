@@ -10,9 +10,9 @@ const PURPOSE = /^[a-z][a-z0-9_.-]{0,63}$/;
  * over a normalised value, stored in its own indexed column. It allows equality lookups and
  * unique indexes on data that is otherwise stored encrypted (a random nonce makes two
  * encryptions of the same value differ). It uses its own key, never a field-encryption key, so
- * rotating FIELD_ENCRYPTION_KEYS leaves every index valid (ASVS 11.2 key separation).
+ * rotating FIELD_ENCRYPTION_KEYS leaves every index valid (one key, one purpose).
  * It reveals equality of values (and their frequency) to whoever reads the table; without the
- * key it cannot be brute-forced offline, unlike a plain hash of a low-entropy email (ASVS 11.4.2).
+ * key it cannot be brute-forced offline, unlike a plain hash of a low-entropy email (ASVS 11.4.1).
  */
 export class BlindIndexService {
   private readonly key: KeyObject;

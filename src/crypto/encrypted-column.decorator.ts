@@ -18,7 +18,7 @@ export interface EncryptedColumnOptions {
 /**
  * A string property stored encrypted (AES-256-GCM, see field-cipher.ts) in a `text` column.
  * Use it for personal or secret data whose disclosure through a database dump, a backup or a
- * SQL injection would harm users (ASVS 14.2.4 / 11.1.1, OWASP API3:2023). Encrypted columns
+ * SQL injection would harm users (ASVS 14.1.1 / 14.2.4, OWASP API8:2023). Encrypted columns
  * cannot be searched, sorted or uniquely indexed: pair them with a blind-index column for
  * equality lookups. Declare them on the @Entity class itself.
  */

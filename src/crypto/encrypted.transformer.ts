@@ -7,7 +7,7 @@ import { resolveColumnBinding } from './resolve-column-binding.js';
 /**
  * Encrypts on write and decrypts on read for one @EncryptedColumn (DESIGN §1: column
  * transformers). It is the only code path between entities and the field cipher, so a field
- * marked encrypted can never be persisted in clear (ASVS 14.2.4 / OWASP API3:2023).
+ * marked encrypted can never be persisted in clear (ASVS 14.2.4 / 11.3.3).
  */
 export class EncryptedTransformer implements ValueTransformer {
   private resolved: ColumnBinding | undefined;

@@ -1,4 +1,4 @@
-import type { OnModuleDestroy } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { SecurityEvents } from '../security-events/security-events.js';
 import type { ColumnBinding } from './column-binding.js';
 import { DecryptionError } from './decryption.error.js';
@@ -9,9 +9,9 @@ import { installFieldCrypto, uninstallFieldCrypto, type FieldCryptoPort } from '
  * The application's field crypto: the cipher under this app's keyring, plus detection. A value
  * that fails to decrypt means a tampered or moved row, or a key removed too early, so every
  * failure is recorded as a `decryption_failure` security event naming table, column and key id,
- * never the value (ASVS 16.3.3 / OWASP API8:2023), before the error propagates to a generic 500.
+ * never the value (ASVS 16.3.4 security control failures), before the error propagates to a generic 500.
  */
-export class FieldCrypto implements FieldCryptoPort, OnModuleDestroy {
+export class FieldCrypto implements FieldCryptoPort, OnApplicationShutdown {
   constructor(
     private readonly cipher: FieldCipher,
     private readonly events: SecurityEvents,
@@ -48,7 +48,8 @@ export class FieldCrypto implements FieldCryptoPort, OnModuleDestroy {
     return this.cipher.activeKeyId;
   }
 
-  onModuleDestroy(): void {
+  /** The last shutdown hook, so work flushed while the app closes can still encrypt and decrypt. */
+  onApplicationShutdown(): void {
     uninstallFieldCrypto(this);
   }
 }

@@ -1,5 +1,7 @@
 import { RefreshToken } from '../auth/sessions/refresh-token.entity.js';
 import { Session } from '../auth/sessions/session.entity.js';
+import { NoteShare } from '../notes/note-share.entity.js';
+import { Note } from '../notes/note.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** A TypeORM entity class. */
@@ -9,4 +11,4 @@ export type EntityClass = new (...args: never[]) => object;
  * Every entity of the application, in one list: the DataSource, the migration-drift test and
  * `cli reencrypt` all read it, so a new entity is registered once. Feature issues append here.
  */
-export const ENTITIES: EntityClass[] = [User, Session, RefreshToken];
+export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare];

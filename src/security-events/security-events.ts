@@ -1,8 +1,8 @@
 /**
- * Security-relevant events the application detects (ASVS 16.3 security events are logged;
- * OWASP API Top 10 2023 relies on them for detection). This is the port: today it only logs;
- * the intrusion-detection feature binds a persisting implementation to the same token and
- * nothing that records events changes. Extend the union as new detectors appear.
+ * Security-relevant events the application detects (ASVS 16.3 security events). This is the
+ * port: today it only logs; the intrusion-detection feature binds a persisting implementation
+ * to the same token and nothing that records events changes. Extend the union as new
+ * detectors appear.
  */
 export type SecurityEventType = 'decryption_failure' | 'account_locked' | 'refresh_token_reuse';
 

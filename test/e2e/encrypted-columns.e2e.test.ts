@@ -130,4 +130,17 @@ describe('encrypted columns', () => {
     assert.ok(!read.text.includes('tamper me'));
     assert.equal(events[0]?.details.reason, 'authentication-failed');
   });
+
+  it('keeps working while a second app with other keys starts and stops in the same process', async () => {
+    const other = await startTestApp({}, { schema: CRYPTO_PROBE_SCHEMA, extraModules: [CryptoProbeModule] });
+    try {
+      const res = await other.http.post('/api/v1/crypto-probe').send({ secret: 'other app', email: 'other@example.com' });
+      assert.equal((await other.http.get(`/api/v1/crypto-probe/${res.body.id as string}`)).body.secret, 'other app');
+    } finally {
+      await other.close();
+    }
+    const read = await t.http.get(`/api/v1/crypto-probe/${id}`);
+    assert.equal(read.status, 200);
+    assert.equal(read.body.secret, SECRET);
+  });
 });

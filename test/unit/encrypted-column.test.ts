@@ -48,7 +48,7 @@ describe('@EncryptedColumn', () => {
   before(() => {
     crypto = new FieldCrypto(new FieldCipher(Keyring.fromConfig([{ id: 'k1', key: randomBytes(32) }])), new NoEvents());
   });
-  after(() => crypto.onModuleDestroy());
+  after(() => crypto.onApplicationShutdown());
 
   it('declares a nullable-or-not text column with a transformer', () => {
     const columns = getMetadataArgsStorage().columns.filter((column) => column.target === MedicalRecord);
@@ -88,7 +88,7 @@ describe('@EncryptedColumn', () => {
   });
 
   it('fails closed when no application has installed its keys', () => {
-    crypto.onModuleDestroy();
+    crypto.onApplicationShutdown();
     try {
       assert.throws(() => transformerOf(MedicalRecord, 'diagnosis').to('flu'), /not initialised/);
     } finally {

@@ -41,7 +41,7 @@ describe('decryption failures are security events', () => {
     assert.deepEqual(events.events[1]?.details, { table: 'users', column: 'email', keyId: null, reason: 'malformed' });
     const logged = JSON.stringify(events.events);
     assert.ok(!logged.includes('alice') && !logged.includes(stored.split('.')[3]!));
-    crypto.onModuleDestroy();
+    crypto.onApplicationShutdown();
   });
 
   it('logs each security event as one structured pino line', () => {
@@ -71,9 +71,9 @@ describe('field crypto holder (keys for @EncryptedColumn transformers)', () => {
     assert.equal(currentFieldCrypto(), first);
     const second = fieldCrypto(new RecordingEvents(), 'second');
     assert.equal(currentFieldCrypto(), second);
-    second.onModuleDestroy();
+    second.onApplicationShutdown();
     assert.equal(currentFieldCrypto(), first);
-    first.onModuleDestroy();
+    first.onApplicationShutdown();
     assert.throws(() => currentFieldCrypto(), /not initialised/);
   });
 

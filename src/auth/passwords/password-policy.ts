@@ -19,15 +19,23 @@ export function normalisePassword(password: string): string {
   return password.normalize('NFKC');
 }
 
+/** Padding is anything but a letter of any script at either end: digits, symbols, spaces. */
+const LEADING_PADDING = /^[^\p{L}\p{M}]+/u;
+const TRAILING_PADDING = /[^\p{L}\p{M}]+$/u;
+
+function withoutPadding(lower: string): string[] {
+  const leading = lower.replace(LEADING_PADDING, '');
+  return [leading, lower.replace(TRAILING_PADDING, ''), leading.replace(TRAILING_PADDING, '')];
+}
+
 function isCommon(lower: string): boolean {
   const list = commonPasswords();
   if (list.has(lower)) return true;
   // "passwordpassword", "abcabcabcabcabc": a short unit repeated is as guessable as the unit.
   const repeated = /^(.{1,8}?)\1+$/u.exec(lower);
   if (repeated && (repeated[1]!.length <= 4 || list.has(repeated[1]!))) return true;
-  // "dragon123456789012": a common password padded with digits or symbols.
-  const padded = /^(.*?)[\d\W_]+$/u.exec(lower)?.[1] ?? /^[\d\W_]+(.*)$/u.exec(lower)?.[1];
-  return padded !== undefined && padded.length >= 4 && list.has(padded);
+  // "dragon123456789012", "!!!sunshine!!!": a common password padded at its start, end or both.
+  return withoutPadding(lower).some((core) => core.length >= 4 && list.has(core));
 }
 
 function contextWords(context: PasswordContext): string[] {

@@ -1,0 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, MaxLength } from 'class-validator';
+
+/** Only these fields are accepted: ownerId, id or timestamps in a body are a 400 (mass assignment). */
+export class CreateNoteDto {
+  @ApiProperty({ minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  title: string;
+
+  @ApiProperty({ maxLength: 20_000 })
+  @IsString()
+  @MaxLength(20_000)
+  body: string;
+}

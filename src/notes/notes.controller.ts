@@ -1,0 +1,74 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access/access.decorators.js';
+import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
+import type { Principal } from '../auth/access/principal.js';
+import { PaginationQuery, type Page } from '../common/pagination.query.js';
+import { uuidParam } from '../common/uuid-param.pipe.js';
+import { CreateNoteDto } from './dto/create-note.dto.js';
+import { ShareNoteDto } from './dto/share-note.dto.js';
+import { UpdateNoteDto } from './dto/update-note.dto.js';
+import type { NoteView } from './note-view.js';
+import { NotesService } from './notes.service.js';
+
+/**
+ * Notes (API.md §4). Every role may use notes for itself; what a caller may do with a given
+ * note is decided by the note policy inside the query, not here.
+ */
+@ApiTags('notes')
+@ApiBearerAuth()
+@Roles('user', 'auditor', 'admin')
+@Controller({ path: 'notes', version: '1' })
+export class NotesController {
+  constructor(private readonly notes: NotesService) {}
+
+  @Post()
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateNoteDto): Promise<NoteView> {
+    return this.notes.create(actor, body);
+  }
+
+  @Get()
+  list(@CurrentPrincipal() actor: Principal, @Query() query: PaginationQuery): Promise<Page<NoteView>> {
+    return this.notes.list(actor, query.page, query.limit);
+  }
+
+  @Get(':id')
+  get(@CurrentPrincipal() actor: Principal, @Param('id', uuidParam()) id: string): Promise<NoteView> {
+    return this.notes.get(actor, id);
+  }
+
+  @Patch(':id')
+  update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: UpdateNoteDto,
+  ): Promise<NoteView> {
+    return this.notes.update(actor, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentPrincipal() actor: Principal, @Param('id', uuidParam()) id: string): Promise<void> {
+    await this.notes.remove(actor, id);
+  }
+
+  @Post(':id/shares')
+  @HttpCode(204)
+  async share(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: ShareNoteDto,
+  ): Promise<void> {
+    await this.notes.share(actor, id, body.userId);
+  }
+
+  @Delete(':id/shares/:userId')
+  @HttpCode(204)
+  async unshare(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', uuidParam()) id: string,
+    @Param('userId', uuidParam()) userId: string,
+  ): Promise<void> {
+    await this.notes.unshare(actor, id, userId);
+  }
+}

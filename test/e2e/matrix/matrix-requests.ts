@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import type { Test } from 'supertest';
+import { strongPassword } from '../../support/identity.js';
+import type { TestApp } from '../../support/test-app.js';
+import type { Actor } from './authorization-matrix.table.js';
+
+/** A user taking part in the matrix; the password changes when the change-password cell runs. */
+export interface Participant {
+  readonly id: string;
+  readonly email: string;
+  password: string;
+}
+
+export interface MatrixContext {
+  readonly t: TestApp;
+  readonly people: Readonly<Record<Exclude<Actor, 'anonymous'>, Participant>>;
+  /** An account used as the object of login/refresh, so those cells never disturb the actors. */
+  readonly loginTarget: Participant;
+}
+
+/** Logs in afresh for each cell: cells like logout and change-password end sessions. */
+async function tokenOf(ctx: MatrixContext, actor: Actor): Promise<string | undefined> {
+  if (actor === 'anonymous') return undefined;
+  const person = ctx.people[actor];
+  const res = await ctx.t.http.post('/api/v1/auth/login').send({ email: person.email, password: person.password });
+  if (res.status !== 200) throw new Error(`matrix set-up: login of ${actor} failed with ${res.status}`);
+  return res.body.accessToken as string;
+}
+
+/** A fresh note of the owner, shared with the reader, for cells that change or delete it. */
+async function freshNote(ctx: MatrixContext): Promise<string> {
+  const owner = await tokenOf(ctx, 'owner');
+  const note = await ctx.t.http
+    .post('/api/v1/notes')
+    .set('Authorization', `Bearer ${owner}`)
+    .send({ title: 'matrix', body: 'secret body' });
+  await ctx.t.http
+    .post(`/api/v1/notes/${note.body.id}/shares`)
+    .set('Authorization', `Bearer ${owner}`)
+    .send({ userId: ctx.people.reader.id });
+  return note.body.id as string;
+}
+
+type Send = (ctx: MatrixContext, actor: Actor, auth: (test: Test) => Test) => Promise<{ status: number }>;
+
+/** How to exercise each route; keys match the matrix table (and the OpenAPI paths). */
+export const REQUESTS: Readonly<Record<string, Send>> = {
+  'GET /health/live': async (ctx, _a, auth) => auth(ctx.t.http.get('/health/live')),
+  'GET /health/ready': async (ctx, _a, auth) => auth(ctx.t.http.get('/health/ready')),
+  'GET /.well-known/jwks.json': async (ctx, _a, auth) => auth(ctx.t.http.get('/.well-known/jwks.json')),
+  'POST /api/v1/auth/register': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post('/api/v1/auth/register')).send({
+      email: `matrix-${randomBytes(4).toString('hex')}@example.com`,
+      password: strongPassword(),
+      displayName: 'Matrix',
+    }),
+  'POST /api/v1/auth/login': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post('/api/v1/auth/login')).send({ email: ctx.loginTarget.email, password: ctx.loginTarget.password }),
+  'POST /api/v1/auth/refresh': async (ctx, _a, auth) => {
+    const login = await ctx.t.http
+      .post('/api/v1/auth/login')
+      .send({ email: ctx.loginTarget.email, password: ctx.loginTarget.password });
+    return auth(ctx.t.http.post('/api/v1/auth/refresh')).send({ refreshToken: login.body.refreshToken });
+  },
+  'POST /api/v1/auth/logout': async (ctx, _a, auth) => auth(ctx.t.http.post('/api/v1/auth/logout')).send({}),
+  'GET /api/v1/auth/me': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/auth/me')),
+  'PATCH /api/v1/auth/me': async (ctx, _a, auth) =>
+    auth(ctx.t.http.patch('/api/v1/auth/me')).send({ displayName: 'Renamed in matrix' }),
+  'POST /api/v1/auth/change-password': async (ctx, actor, auth) => {
+    const person = actor === 'anonymous' ? ctx.people.owner : ctx.people[actor];
+    const newPassword = strongPassword();
+    const res = await auth(ctx.t.http.post('/api/v1/auth/change-password')).send({
+      currentPassword: person.password,
+      newPassword,
+    });
+    if (res.status === 204) person.password = newPassword;
+    return res;
+  },
+  'GET /api/v1/users': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/users')),
+  'GET /api/v1/users/{id}': async (ctx, _a, auth) => auth(ctx.t.http.get(`/api/v1/users/${ctx.people.stranger.id}`)),
+  'PATCH /api/v1/users/{id}': async (ctx, _a, auth) =>
+    auth(ctx.t.http.patch(`/api/v1/users/${ctx.people.stranger.id}`)).send({ disabled: false }),
+  'POST /api/v1/notes': async (ctx, _a, auth) => auth(ctx.t.http.post('/api/v1/notes')).send({ title: 'mine', body: 'text' }),
+  'GET /api/v1/notes': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/notes')),
+  'GET /api/v1/notes/{id}': async (ctx, _a, auth) => auth(ctx.t.http.get(`/api/v1/notes/${await freshNote(ctx)}`)),
+  'PATCH /api/v1/notes/{id}': async (ctx, _a, auth) =>
+    auth(ctx.t.http.patch(`/api/v1/notes/${await freshNote(ctx)}`)).send({ title: 'changed' }),
+  'DELETE /api/v1/notes/{id}': async (ctx, _a, auth) => auth(ctx.t.http.delete(`/api/v1/notes/${await freshNote(ctx)}`)),
+  'POST /api/v1/notes/{id}/shares': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post(`/api/v1/notes/${await freshNote(ctx)}/shares`)).send({ userId: ctx.people.auditor.id }),
+  'DELETE /api/v1/notes/{id}/shares/{userId}': async (ctx, _a, auth) =>
+    auth(ctx.t.http.delete(`/api/v1/notes/${await freshNote(ctx)}/shares/${ctx.people.reader.id}`)),
+};
+
+/** Runs one cell: a fresh token for the actor (none for anonymous), then the route's request. */
+export async function runCell(ctx: MatrixContext, route: string, actor: Actor): Promise<number> {
+  const send = REQUESTS[route];
+  if (!send) throw new Error(`no request builder for ${route}`);
+  const token = await tokenOf(ctx, actor);
+  const res = await send(ctx, actor, (test) => (token ? test.set('Authorization', `Bearer ${token}`) : test));
+  return res.status;
+}
