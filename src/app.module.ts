@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -10,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { SecurityEventsModule } from './security-events/security-events.module.js';
 import { SharedStateModule } from './shared-state/shared-state.module.js';
@@ -35,8 +37,10 @@ export class AppModule {
         CryptoModule,
         DatabaseModule.forRoot(config, options.schema),
         SharedStateModule,
+        MetricsModule,
         AuthModule,
         UsersAdminModule,
+        ApiKeysModule,
         NotesModule,
         HealthModule,
         TlsModule,

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { UserView } from '../users/user-view.js';
 import { Authenticated, Public } from './access/access.decorators.js';
-import { CurrentPrincipal } from './access/current-principal.decorator.js';
-import type { Principal } from './access/principal.js';
+import { CurrentUser } from './access/current-principal.decorator.js';
+import type { UserPrincipal } from './access/principal.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
@@ -44,21 +44,21 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
-  async logout(@CurrentPrincipal() principal: Principal, @Body() body: LogoutDto): Promise<void> {
+  async logout(@CurrentUser() principal: UserPrincipal, @Body() body: LogoutDto): Promise<void> {
     await this.auth.logout(principal, body.refreshToken);
   }
 
   @Authenticated()
   @ApiBearerAuth()
   @Get('me')
-  me(@CurrentPrincipal() principal: Principal): Promise<UserView> {
+  me(@CurrentUser() principal: UserPrincipal): Promise<UserView> {
     return this.auth.me(principal);
   }
 
   @Authenticated()
   @ApiBearerAuth()
   @Patch('me')
-  updateMe(@CurrentPrincipal() principal: Principal, @Body() body: UpdateMeDto): Promise<UserView> {
+  updateMe(@CurrentUser() principal: UserPrincipal, @Body() body: UpdateMeDto): Promise<UserView> {
     return this.auth.updateMe(principal, body.displayName);
   }
 
@@ -66,7 +66,7 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('change-password')
   @HttpCode(204)
-  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<void> {
+  async changePassword(@CurrentUser() principal: UserPrincipal, @Body() body: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(principal, body.currentPassword, body.newPassword);
   }
 }

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessDeclarationVerifier } from './access/access-declaration.verifier.js';
 import { AuthenticationGuard } from './access/authentication.guard.js';
-import { RolesGuard } from './access/roles.guard.js';
+import { AuthorizationGuard } from './access/authorization.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
@@ -22,10 +23,10 @@ import { TokenRevocations } from './tokens/token-revocations.js';
 
 /**
  * Identity: accounts, passwords, tokens, sessions, and the global guards that make every route
- * deny by default. Guards run in the order listed: authentication, then roles.
+ * deny by default. Guards run in the order listed: authentication, then authorization.
  */
 @Module({
-  imports: [DiscoveryModule, PassportModule, UsersModule, TypeOrmModule.forFeature([Session, RefreshToken])],
+  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, TypeOrmModule.forFeature([Session, RefreshToken])],
   controllers: [AuthController, JwksController],
   providers: [
     JwtKeySet,
@@ -39,7 +40,7 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     AdminProvisioner,
     AccessDeclarationVerifier,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: AuthorizationGuard },
   ],
   exports: [SessionsService, PasswordHasher, AdminProvisioner, UsersModule, AccessDeclarationVerifier],
 })

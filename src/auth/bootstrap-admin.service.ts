@@ -4,6 +4,9 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { UsersService } from '../users/users.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { acceptablePassword } from './passwords/password-rules.js';
+import { SessionsService } from './sessions/sessions.service.js';
+
+const ADMIN_DISPLAY_NAME = 'Administrator';
 
 /** Creates an admin from BOOTSTRAP_ADMIN_* when none exists, and backs `cli create-admin`. */
 @Injectable()
@@ -12,6 +15,7 @@ export class AdminProvisioner implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext('AdminProvisioner');
@@ -24,20 +28,28 @@ export class AdminProvisioner implements OnApplicationBootstrap {
     this.logger.info('Bootstrap admin created from BOOTSTRAP_ADMIN_EMAIL');
   }
 
-  /** The admin gets the same password policy as everyone (the policy errors name the field). */
+  /**
+   * The admin gets the same password policy as everyone (the policy errors name the field).
+   * An existing account with this email (registration is public and unverified, so anyone may have
+   * taken the address first) is promoted only together with the operator's password, a new token
+   * version and the end of its sessions: whoever held it before keeps no way in (OWASP API5:2023).
+   */
   async createAdmin(email: string, password: string): Promise<string> {
+    // "admin" is a context word too (ASVS 6.2.11): it also covers the stored name "Administrator".
     const accepted = acceptablePassword('password', password, { email, displayName: 'admin' });
+    const passwordHash = await this.hasher.hash(accepted);
     const existing = await this.users.findByEmail(email);
     if (existing) {
-      await this.users.update(existing, { role: 'admin', disabled: false });
+      await this.users.update(existing, {
+        role: 'admin',
+        disabled: false,
+        passwordHash,
+        tokenVersion: existing.tokenVersion + 1,
+      });
+      await this.sessions.revokeAllForUser(existing.id);
       return existing.id;
     }
-    const user = await this.users.create({
-      email,
-      displayName: 'Administrator',
-      passwordHash: await this.hasher.hash(accepted),
-      role: 'admin',
-    });
+    const user = await this.users.create({ email, displayName: ADMIN_DISPLAY_NAME, passwordHash, role: 'admin' });
     return user.id;
   }
 }

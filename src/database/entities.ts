@@ -1,3 +1,4 @@
+import { ApiKey } from '../api-keys/api-key.entity.js';
 import { RefreshToken } from '../auth/sessions/refresh-token.entity.js';
 import { Session } from '../auth/sessions/session.entity.js';
 import { NoteShare } from '../notes/note-share.entity.js';
@@ -11,4 +12,4 @@ export type EntityClass = new (...args: never[]) => object;
  * Every entity of the application, in one list: the DataSource, the migration-drift test and
  * `cli reencrypt` all read it, so a new entity is registered once. Feature issues append here.
  */
-export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare];
+export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare, ApiKey];

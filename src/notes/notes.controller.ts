@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access/access.decorators.js';
+import { Roles, Scopes } from '../auth/access/access.decorators.js';
 import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
 import type { Principal } from '../auth/access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
@@ -12,8 +12,9 @@ import type { NoteView } from './note-view.js';
 import { NotesService } from './notes.service.js';
 
 /**
- * Notes (API.md §4). Every role may use notes for itself; what a caller may do with a given
- * note is decided by the note policy inside the query, not here.
+ * Notes (API.md §4). Every role may use notes for itself; API keys only where @Scopes says so
+ * (deleting and sharing need the owner's bearer token). What a caller may do with a given note is
+ * decided by the note policy inside the query, not here.
  */
 @ApiTags('notes')
 @ApiBearerAuth()
@@ -22,21 +23,25 @@ import { NotesService } from './notes.service.js';
 export class NotesController {
   constructor(private readonly notes: NotesService) {}
 
+  @Scopes('notes:write')
   @Post()
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateNoteDto): Promise<NoteView> {
     return this.notes.create(actor, body);
   }
 
+  @Scopes('notes:read')
   @Get()
   list(@CurrentPrincipal() actor: Principal, @Query() query: PaginationQuery): Promise<Page<NoteView>> {
     return this.notes.list(actor, query.page, query.limit);
   }
 
+  @Scopes('notes:read')
   @Get(':id')
   get(@CurrentPrincipal() actor: Principal, @Param('id', uuidParam()) id: string): Promise<NoteView> {
     return this.notes.get(actor, id);
   }
 
+  @Scopes('notes:write')
   @Patch(':id')
   update(
     @CurrentPrincipal() actor: Principal,

@@ -21,8 +21,8 @@ export interface TlsReloaderOptions {
  * Swaps the server's certificate and key in place when the files change or on SIGHUP, through
  * `server.setSecureContext()`: new handshakes get the new certificate, open connections keep
  * theirs, nothing restarts. Renewals (ACME, cert-manager) therefore need no downtime, so short
- * certificate lifetimes cost nothing (ASVS 12.2.1 / 12.2.2, 13.3.4). A pair that does not load (garbage,
- * half-written, key not matching) is refused and logged, and the old certificate stays.
+ * certificate lifetimes cost nothing (ASVS 12.2.1 / 12.2.2, 13.3.4). A pair that does not load
+ * (garbage, half-written, key not matching) is refused and logged; the old certificate stays.
  * Directories are watched, not files, so atomic renames and Kubernetes symlink swaps are seen.
  */
 export class TlsContextReloader {

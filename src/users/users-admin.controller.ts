@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/access/access.decorators.js';
-import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
-import type { Principal } from '../auth/access/principal.js';
+import { CurrentUser } from '../auth/access/current-principal.decorator.js';
+import type { UserPrincipal } from '../auth/access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
@@ -29,7 +29,7 @@ export class UsersAdminController {
 
   @Patch(':id')
   update(
-    @CurrentPrincipal() actor: Principal,
+    @CurrentUser() actor: UserPrincipal,
     @Param('id', uuidParam()) id: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserView> {

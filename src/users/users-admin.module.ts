@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { UsersAdminController } from './users-admin.controller.js';
 import { UsersAdminService } from './users-admin.service.js';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, ApiKeysModule],
   controllers: [UsersAdminController],
   providers: [UsersAdminService],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserPrincipal } from '../auth/access/principal.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { SessionsService } from '../auth/sessions/sessions.service.js';
 import type { Page } from '../common/pagination.query.js';
 import { ProblemException } from '../http/problem.exception.js';
@@ -22,6 +23,7 @@ export class UsersAdminService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async list(page: number, limit: number): Promise<Page<UserView>> {
@@ -59,7 +61,10 @@ export class UsersAdminService {
       if (roleChanged || disabledChanged) target.tokenVersion += 1;
       return manager.save(target);
     });
-    if (user.disabled) await this.sessions.revokeAllForUser(user.id);
+    if (user.disabled) {
+      await this.sessions.revokeAllForUser(user.id);
+      await this.apiKeys.revokeAllOf(user.id);
+    }
     return toUserView(user);
   }
 

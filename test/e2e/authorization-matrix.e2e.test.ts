@@ -32,8 +32,24 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
       .send({ role: 'auditor' });
     assert.equal(promoted.status, 200);
     const admin: Participant = { id: adminMe.body.id, email: 'matrix-admin@example.com', password: adminPassword };
+    const keyOf = async (person: Participant, scope: string): Promise<string> => {
+      const login = await t.http.post('/api/v1/auth/login').send({ email: person.email, password: person.password });
+      const res = await t.http
+        .post('/api/v1/api-keys')
+        .set('Authorization', `Bearer ${login.body.accessToken}`)
+        .send({ name: scope, scopes: [scope] });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.key as string;
+    };
+    const keys = {
+      'key:notes:read': await keyOf(owner!, 'notes:read'),
+      'key:notes:write': await keyOf(owner!, 'notes:write'),
+      'key:audit:read': await keyOf(auditor!, 'audit:read'),
+      'key:metrics:read': await keyOf(admin, 'metrics:read'),
+    };
     ctx = {
       t,
+      keys,
       people: { owner: owner!, reader: reader!, stranger: stranger!, auditor: auditor!, admin },
       loginTarget: loginTarget!,
     };
@@ -61,13 +77,15 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
 
   it('is the table shown in docs/authorization.md', () => {
     const doc = readFileSync(resolve(repoRoot, 'docs/authorization.md'), 'utf8');
-    const rows = [...doc.matchAll(/^\| `([A-Z]+ [^`]+)` +\|((?: +\d{3} +\|){6})$/gm)].map((match) => [
-      match[1]!,
-      match[2]!
-        .split('|')
-        .map((cell) => Number(cell.trim()))
-        .filter(Boolean),
-    ]);
+    const rows = [...doc.matchAll(new RegExp(`^\\| \`([A-Z]+ [^\`]+)\` +\\|((?: +\\d{3} +\\|){${ACTORS.length}})$`, 'gm'))].map(
+      (match) => [
+        match[1]!,
+        match[2]!
+          .split('|')
+          .map((cell) => Number(cell.trim()))
+          .filter(Boolean),
+      ],
+    );
     const expected = Object.entries(MATRIX).map(([route, statuses]) => [route, ACTORS.map((actor) => statuses[actor])]);
     assert.deepEqual(rows, expected, 'docs/authorization.md matrix differs from the test table');
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { bearer, login, strongPassword } from '../support/identity.js';
+import { bearer, login, registerUser, strongPassword } from '../support/identity.js';
 import { startTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -66,6 +66,28 @@ describe('cli create-admin', () => {
     const again = await runCli(['create-admin', `--email=${email.toUpperCase()}`, `--password=${password}`], env);
     assert.equal(again.status, 0, again.stderr);
     assert.equal(again.stdout.trim(), id, 'the same email (any case) is one account');
+  });
+
+  it('takes over an existing account only with the new password, ending its sessions', async () => {
+    // Registration is public: someone may have registered the admin's address first.
+    const t = await startTestApp({}, {}, db);
+    try {
+      const squatter = await registerUser(t, 'squatted-admin');
+      const tokens = await login(t, squatter);
+      const password = strongPassword();
+      const result = await runCli(['create-admin', '--email', squatter.email, '--password', password], env);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout.trim(), squatter.id);
+
+      assert.equal((await t.http.get('/api/v1/auth/me').set(...bearer(tokens.accessToken))).status, 401, 'old access token');
+      assert.equal((await t.http.post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken })).status, 401);
+      const oldPassword = await t.http.post('/api/v1/auth/login').send({ email: squatter.email, password: squatter.password });
+      assert.equal(oldPassword.status, 401, 'the previous password no longer works');
+      const { accessToken } = await login(t, { email: squatter.email, password });
+      assert.equal((await t.http.get('/api/v1/auth/me').set(...bearer(accessToken))).body.role, 'admin');
+    } finally {
+      await t.app.close();
+    }
   });
 
   it('refuses a password that fails the policy with exit code 1 and the policy messages', async () => {

@@ -25,6 +25,7 @@ describe('HTTPS (TLS_CERT_FILE / TLS_KEY_FILE)', () => {
   let first: TestCertificate;
   /** The certificate the server serves now (tests run in order and renew it). */
   let served: TestCertificate;
+  let sighupListeners: number;
   const certFile = () => join(dir, 'server.crt');
   const keyFile = () => join(dir, 'server.key');
   const install = (cert: Buffer | string, key: Buffer | string) => {
@@ -50,12 +51,15 @@ describe('HTTPS (TLS_CERT_FILE / TLS_KEY_FILE)', () => {
     first = createSelfSignedCertificate(dir, 'first');
     install(first.cert, first.key);
     served = first;
+    sighupListeners = process.listenerCount('SIGHUP');
     t = await startTestApp({ TLS_CERT_FILE: certFile(), TLS_KEY_FILE: keyFile() });
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
   after(async () => {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
+    // Shutdown stops the reloader: no SIGHUP listener (nor file watcher) outlives the app.
+    assert.equal(process.listenerCount('SIGHUP'), sighupListeners);
   });
 
   it('negotiates TLS 1.3 and refuses a client limited to TLS 1.2', async () => {

@@ -18,6 +18,8 @@ export interface TestApp {
 /**
  * Starts the real application through the production composition root (createApp →
  * configureApp) on a throwaway database. `env` overrides variables exactly as an operator would.
+ * Keep one app serving bearer requests at a time per process: passport's strategy registry is
+ * process-global, so the most recently started app's JWT strategy answers for all of them.
  */
 export async function startTestApp(
   env: Record<string, string> = {},

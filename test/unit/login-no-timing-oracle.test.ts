@@ -10,6 +10,7 @@ import type { AccessTokenService } from '../../src/auth/tokens/access-token.serv
 import type { AppConfig } from '../../src/config/app-config.js';
 import { BlindIndexService } from '../../src/crypto/blind-index.service.js';
 import { ProblemException } from '../../src/http/problem.exception.js';
+import type { SecurityEventDetails, SecurityEventType } from '../../src/security-events/security-events.js';
 import { InMemoryStateStore } from '../../src/shared-state/in-memory-state-store.js';
 import type { User } from '../../src/users/user.entity.js';
 import type { UsersService } from '../../src/users/users.service.js';
@@ -64,6 +65,7 @@ describe('login has no timing or response oracle', () => {
   const users = new Map<string, User>();
   let hasher: CountingHasher;
   let sessionsStarted: number;
+  let events: { type: SecurityEventType; details: SecurityEventDetails }[];
   let store: InMemoryStateStore;
   let auth: AuthService;
 
@@ -73,6 +75,7 @@ describe('login has no timing or response oracle', () => {
     }
     hasher = new CountingHasher();
     sessionsStarted = 0;
+    events = [];
     store = new InMemoryStateStore();
     const config = collaborator<AppConfig>({ login: { maxFailures: MAX_FAILURES, lockoutSeconds: 60 } });
     auth = new AuthService(
@@ -85,7 +88,7 @@ describe('login has no timing or response oracle', () => {
         },
       }),
       collaborator<AccessTokenService>({ issue: () => ({ token: 'access', jti: 'jti' }), ttlSeconds: 900 }),
-      new LoginLockout(store, config, { record: () => undefined }),
+      new LoginLockout(store, config, { record: (type, details) => events.push({ type, details }) }),
       new BlindIndexService(randomBytes(32)),
     );
   });
@@ -137,6 +140,14 @@ describe('login has no timing or response oracle', () => {
     assert.equal(sessionsStarted, 0, 'no refused login starts a session');
   });
 
+  it('records one account_locked security event when a lock starts, without the email', async () => {
+    await lock('alice@example.com');
+    assert.deepEqual(events, [
+      { type: 'account_locked', details: { ip: '127.0.0.1', failures: MAX_FAILURES, lockoutSeconds: 60 } },
+    ]);
+    assert.doesNotMatch(JSON.stringify(events), /alice/);
+  });
+
   it('still logs in with the right password when nothing is wrong (control)', async () => {
     const { refusal } = await attempt('Alice@Example.com', password);
     assert.equal(refusal, undefined);
@@ -147,14 +158,17 @@ describe('login has no timing or response oracle', () => {
 describe('the dummy verification costs what a real one does', () => {
   afterEach(() => mock.restoreAll());
 
-  it('verifyDummy is one real argon2id verification against a hash of the configured cost', async () => {
+  it('verifyDummy is one real argon2id verification against a hash of the configured cost, made at boot', async () => {
     const hasher = new PasswordHasher(collaborator<AppConfig>({ argon2: { memoryKib: 19_456, timeCost: 2, parallelism: 1 } }));
     const real = await hasher.hash('quiet otters juggle amber lanterns');
+    await hasher.onModuleInit();
+    const hash = mock.method(argon2, 'hash');
     const verify = mock.method(argon2, 'verify');
     await hasher.verifyDummy('an unknown account password');
+    assert.equal(hash.mock.callCount(), 0, 'even the first unknown email does no extra hashing');
     assert.equal(verify.mock.callCount(), 1);
     const [dummyHash] = verify.mock.calls[0]!.arguments;
-    const parameters = (hash: string) => hash.split('$').slice(1, 4).join('$');
+    const parameters = (stored: string) => stored.split('$').slice(1, 4).join('$');
     assert.equal(parameters(dummyHash), parameters(real), 'same algorithm, version and m/t/p as stored hashes');
     assert.match(dummyHash, /^\$argon2id\$/);
   });

@@ -1,37 +1,56 @@
 import { ForbiddenException, Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { ApiKeyAuthenticator } from '../../api-keys/api-key.authenticator.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { accessRuleOf } from './access-rule.js';
+import { presentedCredential } from './presented-api-key.js';
 
-/** RFC 6750 §3: the scheme, and that the presented token (if any) was refused. */
-const CHALLENGE = 'Bearer realm="api", error="invalid_token"';
+/** RFC 6750 §3: the schemes the client may use, and that the presented credential was refused. */
+const CHALLENGE = 'Bearer realm="api", error="invalid_token", ApiKey realm="api"';
+const refused = () =>
+  new ProblemException(401, {
+    detail: 'A valid access token or API key is required.',
+    headers: { 'WWW-Authenticate': CHALLENGE },
+  });
 
 /**
- * Global authentication (APP_GUARD): deny unless the route is @Public(). Tokens are read only
- * from the Authorization header (never the query string) and verified by the passport-jwt
- * strategy. An undeclared route is refused here too, in case the boot check is bypassed.
+ * Global authentication (APP_GUARD): deny unless the route is @Public(). Bearer tokens are
+ * verified by the passport-jwt strategy; API keys (X-API-Key or `Authorization: ApiKey`) by the
+ * ApiKeyAuthenticator. Credentials are read only from headers. An undeclared route is refused
+ * here too, in case the boot check is bypassed (OWASP API2:2023 / API5:2023).
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeyAuthenticator,
+  ) {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = accessRuleOf(this.reflector, context.getHandler(), context.getClass());
     if (!rule) throw new ForbiddenException();
     if (rule.isPublic) return true;
-    return super.canActivate(context);
+    const req = context.switchToHttp().getRequest<Request>();
+    const credential = presentedCredential(req);
+    if (credential.kind === 'ambiguous' || credential.kind === 'none') throw refused();
+    if (credential.kind === 'apiKey') {
+      const check = await this.apiKeys.authenticate(credential.key, req.ip);
+      if (!check.ok)
+        throw check.status === 403
+          ? new ProblemException(403, { detail: 'This API key may not be used from this address.' })
+          : refused();
+      req.user = check.principal;
+      return true;
+    }
+    return (await super.canActivate(context)) as boolean;
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error || !user) {
-      throw new ProblemException(401, {
-        detail: 'A valid access token is required.',
-        headers: { 'WWW-Authenticate': CHALLENGE },
-      });
-    }
+    if (error || !user) throw refused();
     return user;
   }
 }

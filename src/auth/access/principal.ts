@@ -1,7 +1,7 @@
 import type { Request } from 'express';
-import type { Role } from './access.decorators.js';
+import type { Role, Scope } from './access.decorators.js';
 
-/** Who is calling, as established by the authentication guard (a user with a bearer token). */
+/** A user calling with a bearer access token. */
 export interface UserPrincipal {
   readonly kind: 'user';
   readonly userId: string;
@@ -12,7 +12,20 @@ export interface UserPrincipal {
   readonly tokenExpiresAt: number;
 }
 
-export type Principal = UserPrincipal;
+/** A machine client calling with an API key: it acts as its owner, limited to its scopes. */
+export interface ApiKeyPrincipal {
+  readonly kind: 'apiKey';
+  readonly keyId: string;
+  /** The owner: policies treat the key exactly as this user. */
+  readonly userId: string;
+  /** The owner's current role, read on every request. */
+  readonly role: Role;
+  /** The key's scopes that the owner's current role still allows. */
+  readonly scopes: readonly Scope[];
+}
+
+/** Who is calling, as established by the authentication guard. */
+export type Principal = UserPrincipal | ApiKeyPrincipal;
 
 export function principalOf(req: Request): Principal | undefined {
   return req.user as Principal | undefined;

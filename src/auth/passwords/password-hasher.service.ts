@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
  * are at or above OWASP's minimum (m=19456 KiB, t=2, p=1; ASVS 11.4.2).
  */
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnModuleInit {
   private readonly options: { type: typeof argon2.argon2id; memoryCost: number; timeCost: number; parallelism: number };
   /** A real hash of a random password, verified for unknown emails so timing does not reveal them. */
   private dummyHash: Promise<string> | undefined;
@@ -17,6 +17,11 @@ export class PasswordHasher {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const { memoryKib, timeCost, parallelism } = config.argon2;
     this.options = { type: argon2.argon2id, memoryCost: memoryKib, timeCost, parallelism };
+  }
+
+  /** The dummy hash is made at boot: made lazily, the first unknown email would cost a hash more. */
+  async onModuleInit(): Promise<void> {
+    await this.dummy();
   }
 
   hash(password: string): Promise<string> {
@@ -33,12 +38,16 @@ export class PasswordHasher {
 
   /** Burns the same CPU as a real verify (OWASP Authentication Cheat Sheet: no enumeration by timing). */
   async verifyDummy(password: string): Promise<void> {
-    this.dummyHash ??= this.hash(randomBytes(32).toString('base64url'));
-    await this.verify(await this.dummyHash, password);
+    await this.verify(await this.dummy(), password);
   }
 
   /** True when the stored hash was made with weaker parameters than configured: rehash after login. */
   needsRehash(hash: string): boolean {
     return argon2.needsRehash(hash, this.options);
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= this.hash(randomBytes(32).toString('base64url'));
+    return this.dummyHash;
   }
 }

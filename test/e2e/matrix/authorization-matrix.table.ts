@@ -4,20 +4,59 @@
  * and checks that docs/authorization.md shows exactly this table. Proof of BOLA / BFLA / BOPLA
  * protection (OWASP API1, API3, API5:2023).
  *
- * owner: owns the note under test; reader: the note is shared with them; stranger: another user;
- * auditor, admin: users with those roles who neither own nor share the note.
+ * owner: owns the note (or API key) under test; reader: the note is shared with them; stranger:
+ * another user; auditor, admin: users with those roles who neither own nor share the object.
+ * key:<scope>: an API key holding only that scope, owned by the owner (notes scopes), the
+ * auditor (audit:read) or the admin (metrics:read): a key acts as its owner, within its scope.
  */
-export const ACTORS = ['anonymous', 'owner', 'reader', 'stranger', 'auditor', 'admin'] as const;
+export const USER_ACTORS = ['owner', 'reader', 'stranger', 'auditor', 'admin'] as const;
+export const KEY_ACTORS = ['key:notes:read', 'key:notes:write', 'key:audit:read', 'key:metrics:read'] as const;
+export const ACTORS = ['anonymous', ...USER_ACTORS, ...KEY_ACTORS] as const;
 export type Actor = (typeof ACTORS)[number];
+export type UserActor = (typeof USER_ACTORS)[number];
+export type KeyActor = (typeof KEY_ACTORS)[number];
 export type Expectations = Readonly<Record<Actor, number>>;
 
-const every = (status: number, anonymous = status): Expectations => ({
+const keys = (status: number) => ({
+  'key:notes:read': status,
+  'key:notes:write': status,
+  'key:audit:read': status,
+  'key:metrics:read': status,
+});
+
+/** Same status for every user; keys get `key` (public routes ignore keys, others refuse them). */
+const every = (status: number, anonymous = status, key = anonymous === status ? status : 403): Expectations => ({
   anonymous,
   owner: status,
   reader: status,
   stranger: status,
   auditor: status,
   admin: status,
+  ...keys(key),
+});
+
+const adminOnly: Expectations = {
+  anonymous: 401,
+  owner: 403,
+  reader: 403,
+  stranger: 403,
+  auditor: 403,
+  admin: 200,
+  ...keys(403),
+};
+const ownerOnly = (status: number, others: number): Expectations => ({
+  anonymous: 401,
+  owner: status,
+  reader: others,
+  stranger: others,
+  auditor: others,
+  admin: others,
+  ...keys(403),
+});
+const withKeys = (expectations: Omit<Expectations, KeyActor>, granted: Partial<Record<KeyActor, number>>): Expectations => ({
+  ...expectations,
+  ...keys(403),
+  ...granted,
 });
 
 export const MATRIX: Readonly<Record<string, Expectations>> = {
@@ -31,21 +70,32 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'GET /api/v1/auth/me': every(200, 401),
   'PATCH /api/v1/auth/me': every(200, 401),
   'POST /api/v1/auth/change-password': every(204, 401),
-  'GET /api/v1/users': { anonymous: 401, owner: 403, reader: 403, stranger: 403, auditor: 403, admin: 200 },
-  'GET /api/v1/users/{id}': { anonymous: 401, owner: 403, reader: 403, stranger: 403, auditor: 403, admin: 200 },
-  'PATCH /api/v1/users/{id}': { anonymous: 401, owner: 403, reader: 403, stranger: 403, auditor: 403, admin: 200 },
-  'POST /api/v1/notes': every(201, 401),
-  'GET /api/v1/notes': every(200, 401),
-  'GET /api/v1/notes/{id}': { anonymous: 401, owner: 200, reader: 200, stranger: 404, auditor: 404, admin: 404 },
-  'PATCH /api/v1/notes/{id}': { anonymous: 401, owner: 200, reader: 403, stranger: 404, auditor: 404, admin: 404 },
-  'DELETE /api/v1/notes/{id}': { anonymous: 401, owner: 204, reader: 403, stranger: 404, auditor: 404, admin: 204 },
-  'POST /api/v1/notes/{id}/shares': { anonymous: 401, owner: 204, reader: 403, stranger: 404, auditor: 404, admin: 404 },
-  'DELETE /api/v1/notes/{id}/shares/{userId}': {
-    anonymous: 401,
-    owner: 204,
-    reader: 403,
-    stranger: 404,
-    auditor: 404,
-    admin: 404,
-  },
+  'GET /api/v1/users': adminOnly,
+  'GET /api/v1/users/{id}': adminOnly,
+  'PATCH /api/v1/users/{id}': adminOnly,
+  'POST /api/v1/notes': withKeys(every(201, 401), { 'key:notes:write': 201 }),
+  'GET /api/v1/notes': withKeys(every(200, 401), { 'key:notes:read': 200 }),
+  'GET /api/v1/notes/{id}': withKeys(
+    { anonymous: 401, owner: 200, reader: 200, stranger: 404, auditor: 404, admin: 404 },
+    { 'key:notes:read': 200 },
+  ),
+  'PATCH /api/v1/notes/{id}': withKeys(
+    { anonymous: 401, owner: 200, reader: 403, stranger: 404, auditor: 404, admin: 404 },
+    { 'key:notes:write': 200 },
+  ),
+  'DELETE /api/v1/notes/{id}': withKeys({ anonymous: 401, owner: 204, reader: 403, stranger: 404, auditor: 404, admin: 204 }, {}),
+  'POST /api/v1/notes/{id}/shares': withKeys(
+    { anonymous: 401, owner: 204, reader: 403, stranger: 404, auditor: 404, admin: 404 },
+    {},
+  ),
+  'DELETE /api/v1/notes/{id}/shares/{userId}': withKeys(
+    { anonymous: 401, owner: 204, reader: 403, stranger: 404, auditor: 404, admin: 404 },
+    {},
+  ),
+  'POST /api/v1/api-keys': every(201, 401),
+  'GET /api/v1/api-keys': every(200, 401),
+  'GET /api/v1/api-keys/{id}': ownerOnly(200, 404),
+  'POST /api/v1/api-keys/{id}/rotate': ownerOnly(201, 404),
+  'DELETE /api/v1/api-keys/{id}': ownerOnly(204, 404),
+  'GET /metrics': withKeys(every(403, 401), { 'key:metrics:read': 200 }),
 };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Test } from 'supertest';
 import { strongPassword } from '../../support/identity.js';
 import type { TestApp } from '../../support/test-app.js';
-import type { Actor } from './authorization-matrix.table.js';
+import type { Actor, KeyActor, UserActor } from './authorization-matrix.table.js';
 
 /** A user taking part in the matrix; the password changes when the change-password cell runs. */
 export interface Participant {
@@ -13,14 +13,15 @@ export interface Participant {
 
 export interface MatrixContext {
   readonly t: TestApp;
-  readonly people: Readonly<Record<Exclude<Actor, 'anonymous'>, Participant>>;
+  readonly people: Readonly<Record<UserActor, Participant>>;
+  /** One API key per key actor (see the table's header comment for their owners). */
+  readonly keys: Readonly<Record<KeyActor, string>>;
   /** An account used as the object of login/refresh, so those cells never disturb the actors. */
   readonly loginTarget: Participant;
 }
 
 /** Logs in afresh for each cell: cells like logout and change-password end sessions. */
-async function tokenOf(ctx: MatrixContext, actor: Actor): Promise<string | undefined> {
-  if (actor === 'anonymous') return undefined;
+async function tokenOf(ctx: MatrixContext, actor: UserActor): Promise<string> {
   const person = ctx.people[actor];
   const res = await ctx.t.http.post('/api/v1/auth/login').send({ email: person.email, password: person.password });
   if (res.status !== 200) throw new Error(`matrix set-up: login of ${actor} failed with ${res.status}`);
@@ -67,7 +68,7 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'PATCH /api/v1/auth/me': async (ctx, _a, auth) =>
     auth(ctx.t.http.patch('/api/v1/auth/me')).send({ displayName: 'Renamed in matrix' }),
   'POST /api/v1/auth/change-password': async (ctx, actor, auth) => {
-    const person = actor === 'anonymous' ? ctx.people.owner : ctx.people[actor];
+    const person = actor === 'anonymous' || actor.startsWith('key:') ? ctx.people.owner : ctx.people[actor as UserActor];
     const newPassword = strongPassword();
     const res = await auth(ctx.t.http.post('/api/v1/auth/change-password')).send({
       currentPassword: person.password,
@@ -90,13 +91,37 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
     auth(ctx.t.http.post(`/api/v1/notes/${await freshNote(ctx)}/shares`)).send({ userId: ctx.people.auditor.id }),
   'DELETE /api/v1/notes/{id}/shares/{userId}': async (ctx, _a, auth) =>
     auth(ctx.t.http.delete(`/api/v1/notes/${await freshNote(ctx)}/shares/${ctx.people.reader.id}`)),
+  'POST /api/v1/api-keys': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post('/api/v1/api-keys')).send({ name: 'mine', scopes: ['notes:read'] }),
+  'GET /api/v1/api-keys': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/api-keys')),
+  'GET /api/v1/api-keys/{id}': async (ctx, _a, auth) => auth(ctx.t.http.get(`/api/v1/api-keys/${await freshKey(ctx)}`)),
+  'POST /api/v1/api-keys/{id}/rotate': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post(`/api/v1/api-keys/${await freshKey(ctx)}/rotate`)).send({}),
+  'DELETE /api/v1/api-keys/{id}': async (ctx, _a, auth) => auth(ctx.t.http.delete(`/api/v1/api-keys/${await freshKey(ctx)}`)),
+  'GET /metrics': async (ctx, _a, auth) => auth(ctx.t.http.get('/metrics')),
 };
 
-/** Runs one cell: a fresh token for the actor (none for anonymous), then the route's request. */
+/** A fresh key of the owner, for cells that read, rotate or revoke it. */
+async function freshKey(ctx: MatrixContext): Promise<string> {
+  const owner = await tokenOf(ctx, 'owner');
+  const key = await ctx.t.http
+    .post('/api/v1/api-keys')
+    .set('Authorization', `Bearer ${owner}`)
+    .send({ name: 'matrix', scopes: ['notes:read'] });
+  return key.body.id as string;
+}
+
+/** Runs one cell: the actor's credential (a fresh bearer token, an API key, or none), then the request. */
 export async function runCell(ctx: MatrixContext, route: string, actor: Actor): Promise<number> {
   const send = REQUESTS[route];
   if (!send) throw new Error(`no request builder for ${route}`);
-  const token = await tokenOf(ctx, actor);
-  const res = await send(ctx, actor, (test) => (token ? test.set('Authorization', `Bearer ${token}`) : test));
-  return res.status;
+  let auth = (test: Test) => test;
+  if (actor.startsWith('key:')) {
+    const key = ctx.keys[actor as KeyActor];
+    auth = (test) => test.set('X-API-Key', key);
+  } else if (actor !== 'anonymous') {
+    const token = await tokenOf(ctx, actor as UserActor);
+    auth = (test) => test.set('Authorization', `Bearer ${token}`);
+  }
+  return (await send(ctx, actor, auth)).status;
 }

@@ -1,0 +1,67 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ApiKeyPrincipal } from '../auth/access/principal.js';
+import { UsersService } from '../users/users.service.js';
+import { parseApiKey } from './api-key-format.js';
+import { scopesAllowedFor } from './api-key-scopes.js';
+import { ApiKeyUsageTracker } from './api-key-usage.tracker.js';
+import { ApiKey } from './api-key.entity.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { ipAllowed } from './ip-allowlist.js';
+
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export type ApiKeyCheck =
+  { readonly ok: true; readonly principal: ApiKeyPrincipal } | { readonly ok: false; readonly status: 401 | 403 };
+
+/**
+ * Authenticates a presented API key: format and checksum first (no I/O for junk), then one
+ * indexed lookup by public id and a constant-time HMAC comparison (ASVS 11.4.1). Revoked,
+ * expired, rotated-out keys and disabled owners are refused; the allowlist is checked last so
+ * only a key holder learns that an address is not allowed. The key acts as its owner, with the
+ * owner's current role, limited to the scopes that role still allows.
+ */
+@Injectable()
+export class ApiKeyAuthenticator {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ApiKeysService,
+    private readonly users: UsersService,
+    private readonly usage: ApiKeyUsageTracker,
+  ) {}
+
+  async authenticate(presented: string, clientIp: string | undefined): Promise<ApiKeyCheck> {
+    const parsed = parseApiKey(presented);
+    if (!parsed) return { ok: false, status: 401 };
+    const key = await this.dataSource.getRepository(ApiKey).findOne({ where: { publicId: parsed.publicId } });
+    if (!key || key.revokedAt !== null || key.expiresAt.getTime() <= Date.now()) return { ok: false, status: 401 };
+    const hash = this.keys.secretHash(parsed.publicId, parsed.secret);
+    const current = sameHash(hash, key.secretHash);
+    const inGrace =
+      key.previousSecretHash !== null &&
+      key.previousSecretExpiresAt !== null &&
+      key.previousSecretExpiresAt.getTime() > Date.now() &&
+      sameHash(hash, key.previousSecretHash);
+    if (!current && !inGrace) return { ok: false, status: 401 };
+    const owner = await this.users.findAuthState(key.userId);
+    if (!owner || owner.disabled) return { ok: false, status: 401 };
+    if (!ipAllowed(clientIp, key.allowedIps)) return { ok: false, status: 403 };
+    this.usage.record(key.id, clientIp);
+    return {
+      ok: true,
+      principal: {
+        kind: 'apiKey',
+        keyId: key.id,
+        userId: owner.id,
+        role: owner.role,
+        scopes: scopesAllowedFor(owner.role, key.scopes),
+      },
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/access/access.decorators.js';
+import { CurrentUser } from '../auth/access/current-principal.decorator.js';
+import type { UserPrincipal } from '../auth/access/principal.js';
+import { uuidParam } from '../common/uuid-param.pipe.js';
+import type { ApiKeyView } from './api-key-view.js';
+import { ApiKeysService, type ApiKeyWithSecret } from './api-keys.service.js';
+import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
+import { RotateApiKeyDto } from './dto/rotate-api-key.dto.js';
+
+/**
+ * Key management (API.md §5), with a user's bearer token only: no @Scopes here, so an API key
+ * can never create, rotate or revoke keys (a stolen key cannot entrench itself).
+ */
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Roles('user', 'auditor', 'admin')
+@Controller({ path: 'api-keys', version: '1' })
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  create(@CurrentUser() owner: UserPrincipal, @Body() body: CreateApiKeyDto): Promise<ApiKeyWithSecret> {
+    return this.keys.create(owner, body);
+  }
+
+  @Get()
+  list(@CurrentUser() owner: UserPrincipal): Promise<{ items: ApiKeyView[] }> {
+    return this.keys.list(owner);
+  }
+
+  @Get(':id')
+  get(@CurrentUser() owner: UserPrincipal, @Param('id', uuidParam()) id: string): Promise<ApiKeyView> {
+    return this.keys.get(owner, id);
+  }
+
+  @Post(':id/rotate')
+  rotate(
+    @CurrentUser() owner: UserPrincipal,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: RotateApiKeyDto,
+  ): Promise<ApiKeyWithSecret> {
+    return this.keys.rotate(owner, id, body.gracePeriodSeconds);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async revoke(@CurrentUser() owner: UserPrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
+    await this.keys.revoke(owner, id);
+  }
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import type { UserPrincipal } from '../auth/access/principal.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PepperedHash } from '../crypto/peppered-hash.js';
+import { ProblemException } from '../http/problem.exception.js';
+import { generateApiKey } from './api-key-format.js';
+import { scopesAllowedFor } from './api-key-scopes.js';
+import { toApiKeyView, type ApiKeyView } from './api-key-view.js';
+import { ApiKey } from './api-key.entity.js';
+import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
+import { normaliseCidr } from './ip-allowlist.js';
+
+const DAY_MS = 86_400_000;
+const notFound = () => new ProblemException(404, { detail: 'No such API key.' });
+
+export type ApiKeyWithSecret = ApiKeyView & { key: string };
+
+/** Key lifecycle (API.md §5). Every query is scoped to the owner: another user's key is a 404. */
+@Injectable()
+export class ApiKeysService {
+  private readonly hasher: PepperedHash;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.hasher = new PepperedHash(config.apiKeyPepper);
+  }
+
+  /** HMAC of a key's secret, bound to its public id so a hash cannot be replayed on another row. */
+  secretHash(publicId: string, secret: string): string {
+    return this.hasher.hash(`${publicId}.${secret}`);
+  }
+
+  async create(owner: UserPrincipal, input: CreateApiKeyDto): Promise<ApiKeyWithSecret> {
+    const allowed = scopesAllowedFor(owner.role, input.scopes);
+    if (allowed.length !== input.scopes.length) {
+      throw new ProblemException(403, { detail: 'Your role cannot grant one of the requested scopes.' });
+    }
+    const generated = generateApiKey();
+    const now = new Date();
+    const key = await this.dataSource.getRepository(ApiKey).save({
+      id: randomUUID(),
+      userId: owner.userId,
+      name: input.name,
+      publicId: generated.publicId,
+      secretHash: this.secretHash(generated.publicId, generated.secret),
+      previousSecretHash: null,
+      previousSecretExpiresAt: null,
+      scopes: [...input.scopes],
+      allowedIps: (input.allowedIps ?? []).map(normaliseCidr),
+      expiresAt: new Date(now.getTime() + (input.expiresInDays ?? 90) * DAY_MS),
+      createdAt: now,
+      lastUsedAt: null,
+      lastUsedIp: null,
+      useCount: 0,
+      revokedAt: null,
+    });
+    return { ...toApiKeyView(key), key: generated.key };
+  }
+
+  async list(owner: UserPrincipal): Promise<{ items: ApiKeyView[] }> {
+    const keys = await this.dataSource
+      .getRepository(ApiKey)
+      .find({ where: { userId: owner.userId }, order: { createdAt: 'DESC', id: 'ASC' } });
+    return { items: keys.map(toApiKeyView) };
+  }
+
+  async get(owner: UserPrincipal, id: string): Promise<ApiKeyView> {
+    return toApiKeyView(await this.owned(owner, id));
+  }
+
+  /** New secret; the old one keeps working only for the grace period (default 0). */
+  async rotate(owner: UserPrincipal, id: string, gracePeriodSeconds = 0): Promise<ApiKeyWithSecret> {
+    const key = await this.owned(owner, id);
+    if (key.revokedAt !== null || key.expiresAt.getTime() <= Date.now()) {
+      throw new ProblemException(409, { detail: 'A revoked or expired key cannot be rotated; create a new one.' });
+    }
+    const generated = generateApiKey(key.publicId);
+    key.previousSecretHash = gracePeriodSeconds > 0 ? key.secretHash : null;
+    key.previousSecretExpiresAt = gracePeriodSeconds > 0 ? new Date(Date.now() + gracePeriodSeconds * 1000) : null;
+    key.secretHash = this.secretHash(key.publicId, generated.secret);
+    return { ...toApiKeyView(await this.dataSource.getRepository(ApiKey).save(key)), key: generated.key };
+  }
+
+  async revoke(owner: UserPrincipal, id: string): Promise<void> {
+    await this.owned(owner, id);
+    await this.dataSource.getRepository(ApiKey).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** Disabling a user revokes every key they own (API.md §2). */
+  async revokeAllOf(userId: string): Promise<void> {
+    await this.dataSource.getRepository(ApiKey).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  private async owned(owner: UserPrincipal, id: string): Promise<ApiKey> {
+    const key = await this.dataSource.getRepository(ApiKey).findOne({ where: { id, userId: owner.userId } });
+    if (!key) throw notFound();
+    return key;
+  }
+}

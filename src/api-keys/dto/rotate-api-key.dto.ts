@@ -1,0 +1,12 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class RotateApiKeyDto {
+  /** How long the replaced secret keeps working (default 0: it stops at once); at most 7 days. */
+  @ApiPropertyOptional({ minimum: 0, maximum: 604_800, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(604_800)
+  gracePeriodSeconds?: number;
+}
