@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { ProblemException } from '../http/problem.exception.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { UsersService } from '../users/users.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
@@ -24,7 +25,16 @@ export class AdminProvisioner implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.bootstrapAdmin;
     if (!admin || (await this.users.countActiveAdmins()) > 0) return;
-    await this.createAdmin(admin.email, admin.password);
+    try {
+      await this.createAdmin(admin.email, admin.password);
+    } catch (error) {
+      // Name the variable and the reasons, so an operator can fix the boot failure (API.md §8).
+      if (error instanceof ProblemException) {
+        const reasons = (error.problem.errors ?? []).map((e) => e.message).join('; ');
+        throw new Error(`BOOTSTRAP_ADMIN_PASSWORD / BOOTSTRAP_ADMIN_EMAIL refused: ${reasons || error.problem.detail}`);
+      }
+      throw error;
+    }
     this.logger.info('Bootstrap admin created from BOOTSTRAP_ADMIN_EMAIL');
   }
 

@@ -128,6 +128,9 @@ describe('authentication (API.md §2)', () => {
     const none = await t.http.get('/api/v1/auth/me');
     assert.equal(none.status, 401);
     assert.match(none.headers['www-authenticate'] ?? '', /^Bearer/);
+    assert.doesNotMatch(none.headers['www-authenticate'] ?? '', /error=/, 'RFC 6750 §3.1: no error code without credentials');
+    const bad = await t.http.get('/api/v1/auth/me').set('Authorization', 'Bearer not-a-token');
+    assert.match(bad.headers['www-authenticate'] ?? '', /error="invalid_token"/);
     assert.equal((await t.http.get(`/api/v1/auth/me?access_token=${accessToken}`)).status, 401);
     assert.equal((await t.http.get(`/api/v1/auth/me?token=${accessToken}`)).status, 401);
     assert.equal((await t.http.get('/api/v1/auth/me').set('Authorization', `Basic ${accessToken}`)).status, 401);
@@ -247,6 +250,13 @@ describe('password rehash on login', () => {
 });
 
 describe('bootstrap admin', () => {
+  it('refuses to boot with a weak BOOTSTRAP_ADMIN_PASSWORD, naming it and the reason', async () => {
+    await assert.rejects(
+      startTestApp({ BOOTSTRAP_ADMIN_EMAIL: 'weak-admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'short' }),
+      /BOOTSTRAP_ADMIN_PASSWORD.*at least 15/,
+    );
+  });
+
   it('creates the admin from BOOTSTRAP_ADMIN_* when none exists', async () => {
     const password = strongPassword();
     const t = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: 'root-admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: password });

@@ -7,8 +7,17 @@ import { ProblemException } from '../../http/problem.exception.js';
 import { accessRuleOf } from './access-rule.js';
 import { presentedCredential } from './presented-api-key.js';
 
-/** RFC 6750 §3: the schemes the client may use, and that the presented credential was refused. */
+/**
+ * RFC 6750 §3: the schemes the client may use; `error="invalid_token"` only when a credential was
+ * presented and refused (§3.1: a request without credentials gets no error code).
+ */
 const CHALLENGE = 'Bearer realm="api", error="invalid_token", ApiKey realm="api"';
+const MISSING_CHALLENGE = 'Bearer realm="api", ApiKey realm="api"';
+const missing = () =>
+  new ProblemException(401, {
+    detail: 'A valid access token or API key is required.',
+    headers: { 'WWW-Authenticate': MISSING_CHALLENGE },
+  });
 const refused = () =>
   new ProblemException(401, {
     detail: 'A valid access token or API key is required.',
@@ -36,7 +45,8 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     if (rule.isPublic) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const credential = presentedCredential(req);
-    if (credential.kind === 'ambiguous' || credential.kind === 'none') throw refused();
+    if (credential.kind === 'none') throw missing();
+    if (credential.kind === 'ambiguous') throw refused();
     if (credential.kind === 'apiKey') {
       const check = await this.apiKeys.authenticate(credential.key, req.ip);
       if (!check.ok)
