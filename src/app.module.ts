@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         DatabaseModule.forRoot(config, options.schema),
         SharedStateModule,
         MetricsModule,
+        AuditModule,
         AuthModule,
         UsersAdminModule,
         ApiKeysModule,

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/access/access.decorators.js';
 import { CurrentUser } from '../auth/access/current-principal.decorator.js';
@@ -20,21 +21,25 @@ import { RotateApiKeyDto } from './dto/rotate-api-key.dto.js';
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
+  @Audited('api-key.create', 'response')
   @Post()
   create(@CurrentUser() owner: UserPrincipal, @Body() body: CreateApiKeyDto): Promise<ApiKeyWithSecret> {
     return this.keys.create(owner, body);
   }
 
+  @Audited('api-key.list')
   @Get()
   list(@CurrentUser() owner: UserPrincipal): Promise<{ items: ApiKeyView[] }> {
     return this.keys.list(owner);
   }
 
+  @Audited('api-key.read')
   @Get(':id')
   get(@CurrentUser() owner: UserPrincipal, @Param('id', uuidParam()) id: string): Promise<ApiKeyView> {
     return this.keys.get(owner, id);
   }
 
+  @Audited('api-key.rotate')
   @Post(':id/rotate')
   rotate(
     @CurrentUser() owner: UserPrincipal,
@@ -44,6 +49,7 @@ export class ApiKeysController {
     return this.keys.rotate(owner, id, body.gracePeriodSeconds);
   }
 
+  @Audited('api-key.revoke')
   @Delete(':id')
   @HttpCode(204)
   async revoke(@CurrentUser() owner: UserPrincipal, @Param('id', uuidParam()) id: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { UserView } from '../users/user-view.js';
@@ -20,12 +21,14 @@ import { UpdateMeDto } from './dto/update-me.dto.js';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  @Audited('auth.register', 'response')
   @Public()
   @Post('register')
   register(@Body() body: RegisterDto): Promise<UserView> {
     return this.auth.register(body);
   }
 
+  @Audited('auth.login')
   @Public()
   @Post('login')
   @HttpCode(200)
@@ -33,6 +36,7 @@ export class AuthController {
     return this.auth.login(body.email, body.password, req.ip);
   }
 
+  @Audited('auth.refresh')
   @Public()
   @Post('refresh')
   @HttpCode(200)
@@ -40,6 +44,7 @@ export class AuthController {
     return this.auth.refresh(body.refreshToken, req.ip);
   }
 
+  @Audited('auth.logout')
   @Authenticated()
   @ApiBearerAuth()
   @Post('logout')
@@ -48,6 +53,7 @@ export class AuthController {
     await this.auth.logout(principal, body.refreshToken);
   }
 
+  @Audited('auth.me')
   @Authenticated()
   @ApiBearerAuth()
   @Get('me')
@@ -55,6 +61,7 @@ export class AuthController {
     return this.auth.me(principal);
   }
 
+  @Audited('auth.me.update')
   @Authenticated()
   @ApiBearerAuth()
   @Patch('me')
@@ -62,6 +69,7 @@ export class AuthController {
     return this.auth.updateMe(principal, body.displayName);
   }
 
+  @Audited('auth.password.change')
   @Authenticated()
   @ApiBearerAuth()
   @Post('change-password')

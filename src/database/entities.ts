@@ -1,4 +1,5 @@
 import { ApiKey } from '../api-keys/api-key.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
 import { RefreshToken } from '../auth/sessions/refresh-token.entity.js';
 import { Session } from '../auth/sessions/session.entity.js';
 import { NoteShare } from '../notes/note-share.entity.js';
@@ -12,4 +13,4 @@ export type EntityClass = new (...args: never[]) => object;
  * Every entity of the application, in one list: the DataSource, the migration-drift test and
  * `cli reencrypt` all read it, so a new entity is registered once. Feature issues append here.
  */
-export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare, ApiKey];
+export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare, ApiKey, AuditEvent];

@@ -1,7 +1,8 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { mapToProblem, type ProblemBody } from './problem-mapper.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
+import { mapToProblem, type MappedProblem, type ProblemBody } from './problem-mapper.js';
 import { requestIdOf } from './request-id.middleware.js';
 
 /**
@@ -11,16 +12,25 @@ import { requestIdOf } from './request-id.middleware.js';
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {
+  constructor(
+    private readonly logger: PinoLogger,
+    private readonly audit: AuditRecorder,
+  ) {
     this.logger.setContext('ProblemDetailsFilter');
   }
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const requestId = requestIdOf(req);
-    const problem = mapToProblem(exception);
+    let problem: MappedProblem = mapToProblem(exception);
+    try {
+      // Refused and failed requests are audited here, before the answer leaves (API.md §6).
+      await this.audit.record(req, problem.body.status);
+    } catch (auditFailure) {
+      problem = mapToProblem(auditFailure);
+    }
 
     if (problem.unexpected) {
       this.logger.error({ err: exception, requestId }, 'unhandled error');

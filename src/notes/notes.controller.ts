@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles, Scopes } from '../auth/access/access.decorators.js';
 import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
@@ -23,24 +24,28 @@ import { NotesService } from './notes.service.js';
 export class NotesController {
   constructor(private readonly notes: NotesService) {}
 
+  @Audited('note.create', 'response')
   @Scopes('notes:write')
   @Post()
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateNoteDto): Promise<NoteView> {
     return this.notes.create(actor, body);
   }
 
+  @Audited('note.list')
   @Scopes('notes:read')
   @Get()
   list(@CurrentPrincipal() actor: Principal, @Query() query: PaginationQuery): Promise<Page<NoteView>> {
     return this.notes.list(actor, query.page, query.limit);
   }
 
+  @Audited('note.read')
   @Scopes('notes:read')
   @Get(':id')
   get(@CurrentPrincipal() actor: Principal, @Param('id', uuidParam()) id: string): Promise<NoteView> {
     return this.notes.get(actor, id);
   }
 
+  @Audited('note.update')
   @Scopes('notes:write')
   @Patch(':id')
   update(
@@ -51,12 +56,14 @@ export class NotesController {
     return this.notes.update(actor, id, body);
   }
 
+  @Audited('note.delete')
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentPrincipal() actor: Principal, @Param('id', uuidParam()) id: string): Promise<void> {
     await this.notes.remove(actor, id);
   }
 
+  @Audited('note.share')
   @Post(':id/shares')
   @HttpCode(204)
   async share(
@@ -67,6 +74,7 @@ export class NotesController {
     await this.notes.share(actor, id, body.userId);
   }
 
+  @Audited('note.unshare')
   @Delete(':id/shares/:userId')
   @HttpCode(204)
   async unshare(

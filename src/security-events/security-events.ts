@@ -1,12 +1,22 @@
 /**
  * Security-relevant events the application detects (ASVS 16.3 security events). This is the
- * port: today it only logs; the intrusion-detection feature binds a persisting implementation
- * to the same token and nothing that records events changes. Extend the union as new
- * detectors appear.
+ * port: the persisting implementation (persisting-security-events.ts) is bound to this token,
+ * so nothing that records events depends on how they are kept. Extend the union as new
+ * detectors appear (docs/rate-limiting-and-detection.md lists them).
  */
-export type SecurityEventType = 'decryption_failure' | 'account_locked' | 'refresh_token_reuse';
+export type SecurityEventType =
+  | 'decryption_failure'
+  | 'account_locked'
+  | 'refresh_token_reuse'
+  | 'suspicious_response_burst'
+  | 'repeated_login_failures'
+  | 'injection_attempt'
+  | 'client_blocked';
 
-/** Flat, non-sensitive facts only: never plaintext, ciphertext, tokens or passwords. */
+/**
+ * Flat, non-sensitive facts only: never plaintext, ciphertext, tokens or passwords. `ip` and
+ * `actorId` (or `userId`) become the event's own fields when it is stored.
+ */
 export type SecurityEventDetails = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 /** Injection token and contract (an abstract class, so it survives type erasure). */

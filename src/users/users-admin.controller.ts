@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/access/access.decorators.js';
 import { CurrentUser } from '../auth/access/current-principal.decorator.js';
@@ -17,16 +18,19 @@ import { UsersAdminService } from './users-admin.service.js';
 export class UsersAdminController {
   constructor(private readonly admin: UsersAdminService) {}
 
+  @Audited('user.list')
   @Get()
   list(@Query() query: PaginationQuery): Promise<Page<UserView>> {
     return this.admin.list(query.page, query.limit);
   }
 
+  @Audited('user.read')
   @Get(':id')
   get(@Param('id', uuidParam()) id: string): Promise<UserView> {
     return this.admin.get(id);
   }
 
+  @Audited('user.update')
   @Patch(':id')
   update(
     @CurrentUser() actor: UserPrincipal,

@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ApiKeyAuthenticator } from '../../api-keys/api-key.authenticator.js';
+import { rememberAuditDeclaration } from '../../audit/audit-recorder.js';
+import { AUDITED_KEY, type AuditDeclaration } from '../../audit/audited.decorator.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { accessRuleOf } from './access-rule.js';
 import { presentedCredential } from './presented-api-key.js';
@@ -44,6 +46,11 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     if (!rule) throw new ForbiddenException();
     if (rule.isPublic) return true;
     const req = context.switchToHttp().getRequest<Request>();
+    // A refusal below is audited by the filter; it should still name the action it refused.
+    rememberAuditDeclaration(
+      req,
+      this.reflector.getAllAndOverride<AuditDeclaration>(AUDITED_KEY, [context.getHandler(), context.getClass()]),
+    );
     const credential = presentedCredential(req);
     if (credential.kind === 'none') throw missing();
     if (credential.kind === 'ambiguous') throw refused();

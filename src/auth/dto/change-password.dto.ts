@@ -1,3 +1,4 @@
+import { Sensitive } from '../../common/sensitive.decorator.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 
@@ -5,10 +6,12 @@ export class ChangePasswordDto {
   @ApiProperty()
   @IsString()
   @MaxLength(1024)
+  @Sensitive()
   currentPassword: string;
 
   @ApiProperty({ minLength: 15, maxLength: 128 })
   @IsString()
   @MaxLength(1024)
+  @Sensitive()
   newPassword: string;
 }

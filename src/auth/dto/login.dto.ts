@@ -1,3 +1,4 @@
+import { Sensitive } from '../../common/sensitive.decorator.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 
@@ -10,5 +11,6 @@ export class LoginDto {
   @ApiProperty()
   @IsString()
   @MaxLength(1024)
+  @Sensitive()
   password: string;
 }

@@ -1,3 +1,4 @@
+import { Sensitive } from '../../common/sensitive.decorator.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
@@ -6,5 +7,6 @@ export class LogoutDto {
   @IsOptional()
   @IsString()
   @MaxLength(256)
+  @Sensitive()
   refreshToken?: string;
 }

@@ -1,3 +1,4 @@
+import { Sensitive } from '../../common/sensitive.decorator.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 
@@ -5,5 +6,6 @@ export class RefreshDto {
   @ApiProperty()
   @IsString()
   @MaxLength(256)
+  @Sensitive()
   refreshToken: string;
 }

@@ -1,3 +1,4 @@
+import { Sensitive } from '../../common/sensitive.decorator.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 
@@ -11,6 +12,7 @@ export class RegisterDto {
   @ApiProperty({ minLength: 15, maxLength: 128 })
   @IsString()
   @MaxLength(1024)
+  @Sensitive()
   password: string;
 
   @ApiProperty({ example: 'Alice' })

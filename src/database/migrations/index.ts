@@ -2,10 +2,16 @@ import type { MigrationInterface } from 'typeorm';
 import { Identity1764201600000 } from './1764201600000-identity.js';
 import { Notes1764288000000 } from './1764288000000-notes.js';
 import { ApiKeys1764374400000 } from './1764374400000-api-keys.js';
+import { Audit1764460800000 } from './1764460800000-audit.js';
 
 /**
  * Ordered list of migrations, imported as classes (no file globs: works the same from src/,
  * dist/ and the tests). Each migration uses TypeORM's dialect-neutral Table API, so the same
  * file builds the schema on SQLite and PostgreSQL (see docs/architecture.md).
  */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Identity1764201600000, Notes1764288000000, ApiKeys1764374400000];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  Identity1764201600000,
+  Notes1764288000000,
+  ApiKeys1764374400000,
+  Audit1764460800000,
+];

@@ -59,6 +59,12 @@ const withKeys = (expectations: Omit<Expectations, KeyActor>, granted: Partial<R
   ...granted,
 });
 
+/** Auditors and admins, and keys with audit:read (API.md §6). */
+const auditorsOnly: Expectations = withKeys(
+  { anonymous: 401, owner: 403, reader: 403, stranger: 403, auditor: 200, admin: 200 },
+  { 'key:audit:read': 200 },
+);
+
 export const MATRIX: Readonly<Record<string, Expectations>> = {
   'GET /health/live': every(200),
   'GET /health/ready': every(200),
@@ -98,4 +104,6 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'POST /api/v1/api-keys/{id}/rotate': ownerOnly(201, 404),
   'DELETE /api/v1/api-keys/{id}': ownerOnly(204, 404),
   'GET /metrics': withKeys(every(403, 401), { 'key:metrics:read': 200 }),
+  'GET /api/v1/audit-events': auditorsOnly,
+  'GET /api/v1/audit-events/verify': auditorsOnly,
 };

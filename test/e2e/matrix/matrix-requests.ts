@@ -99,6 +99,8 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
     auth(ctx.t.http.post(`/api/v1/api-keys/${await freshKey(ctx)}/rotate`)).send({}),
   'DELETE /api/v1/api-keys/{id}': async (ctx, _a, auth) => auth(ctx.t.http.delete(`/api/v1/api-keys/${await freshKey(ctx)}`)),
   'GET /metrics': async (ctx, _a, auth) => auth(ctx.t.http.get('/metrics')),
+  'GET /api/v1/audit-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events?limit=5')),
+  'GET /api/v1/audit-events/verify': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events/verify')),
 };
 
 /** A fresh key of the owner, for cells that read, rotate or revoke it. */

@@ -1,0 +1,36 @@
+import type { ActorType, AuditEvent } from './audit-event.entity.js';
+
+/** An audit event as API.md §6 shows it. */
+export interface AuditEventView {
+  id: string;
+  timestamp: string;
+  requestId: string;
+  actorType: ActorType;
+  actorId: string | null;
+  ip: string | null;
+  method: string;
+  route: string;
+  status: number;
+  durationMs: number;
+  action?: string;
+  resourceId?: string;
+  payload?: unknown;
+}
+
+export function toAuditEventView(event: AuditEvent): AuditEventView {
+  return {
+    id: event.id,
+    timestamp: event.timestamp.toISOString(),
+    requestId: event.requestId,
+    actorType: event.actorType,
+    actorId: event.actorId,
+    ip: event.ip,
+    method: event.method,
+    route: event.route,
+    status: event.status,
+    durationMs: event.durationMs,
+    ...(event.action === null ? {} : { action: event.action }),
+    ...(event.resourceId === null ? {} : { resourceId: event.resourceId }),
+    ...(event.payload === null ? {} : { payload: JSON.parse(event.payload) as unknown }),
+  };
+}

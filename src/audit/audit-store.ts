@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { chainHash, GENESIS_HASH } from './audit-chain.js';
+import { AuditEvent } from './audit-event.entity.js';
+
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'seq' | 'previousHash' | 'hash'>;
+
+/** Arbitrary constant: the PostgreSQL advisory lock that serialises appends to the chain head. */
+const CHAIN_LOCK_ID = 7_140_343;
+
+/**
+ * Appends events to the hash chain. One transaction per batch: take the chain-head lock (on
+ * PostgreSQL an advisory transaction lock, so several instances keep one valid chain; SQLite
+ * serialises writers itself), read the head, hash each event onto it, insert, commit.
+ * Insert and select only: there is no update or delete path (append-only).
+ */
+@Injectable()
+export class AuditStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async append(events: readonly NewAuditEvent[]): Promise<{ seq: number; hash: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      if (this.dataSource.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_ID]);
+      const head = await manager
+        .getRepository(AuditEvent)
+        .createQueryBuilder('event')
+        .select(['event.seq', 'event.hash'])
+        .orderBy('event.seq', 'DESC')
+        .limit(1)
+        .getOne();
+      let seq = head?.seq ?? 0;
+      let previousHash = head?.hash ?? GENESIS_HASH;
+      const rows = events.map((event) => {
+        seq += 1;
+        const content = { ...event, id: randomUUID(), seq };
+        const hash = chainHash(previousHash, content);
+        const row: AuditEvent = { ...content, previousHash, hash };
+        previousHash = hash;
+        return row;
+      });
+      // Chunks keep every INSERT well under SQLite's bound-parameter limit.
+      for (let i = 0; i < rows.length; i += 100) await manager.insert(AuditEvent, rows.slice(i, i + 100));
+      return { seq, hash: previousHash };
+    });
+  }
+}

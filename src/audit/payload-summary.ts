@@ -1,0 +1,47 @@
+import { listEncryptedColumns } from '../crypto/encrypted-columns.registry.js';
+import { sensitivePropertyNames } from '../common/sensitive.decorator.js';
+
+/**
+ * The payload summary stored with an audit event: query and body, with every secret removed.
+ * What counts as secret is derived from metadata: DTO properties marked @Sensitive() and every
+ * property stored through @EncryptedColumn() (what we encrypt at rest must not sit in clear in
+ * the audit table). A short list of credential-like names is a backstop for payloads that never
+ * reached a DTO (ASVS 16.2.5, OWASP Logging Cheat Sheet).
+ */
+const BACKSTOP = /pass(word)?|secret|token|api[-_]?key|authorization|credential|^key$/i;
+const MAX_STRING = 200;
+const MAX_KEYS = 50;
+const MAX_DEPTH = 3;
+const MAX_LENGTH = 4000;
+export const REDACTED = '[REDACTED]';
+
+function redactedNames(): Set<string> {
+  const names = new Set(sensitivePropertyNames());
+  for (const column of listEncryptedColumns()) names.add(column.propertyName);
+  return names;
+}
+
+function summarise(value: unknown, names: Set<string>, depth: number): unknown {
+  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[…]';
+  if (Array.isArray(value)) return value.slice(0, 20).map((item) => summarise(item, names, depth + 1));
+  const entries = Object.entries(value as Record<string, unknown>).slice(0, MAX_KEYS);
+  return Object.fromEntries(
+    entries.map(([key, item]) => [key, names.has(key) || BACKSTOP.test(key) ? REDACTED : summarise(item, names, depth + 1)]),
+  );
+}
+
+export function summarisePayload(query: unknown, body: unknown): string | null {
+  const names = redactedNames();
+  const hasQuery = query !== null && typeof query === 'object' && Object.keys(query).length > 0;
+  const hasBody = body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0);
+  if (!hasQuery && !hasBody) return null;
+  const summary = JSON.stringify({
+    ...(hasQuery ? { query: summarise(query, names, 0) } : {}),
+    ...(hasBody ? { body: summarise(body, names, 0) } : {}),
+  });
+  return summary.length <= MAX_LENGTH
+    ? summary
+    : JSON.stringify({ truncated: true, bodyKeys: Object.keys((body as object) ?? {}).slice(0, MAX_KEYS) });
+}

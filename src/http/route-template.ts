@@ -1,0 +1,16 @@
+import type { Request } from 'express';
+
+/**
+ * The route template a request matched (`/api/v1/notes/:id`), or `unmatched` when it was
+ * answered before routing (unknown path, refused by a middleware). Metrics and detection label
+ * by template, never by the raw URL: ids in URLs would make label sets unbounded.
+ */
+export function routeTemplate(req: Request): string {
+  const route = (req as Request & { route?: { path?: unknown } }).route;
+  return typeof route?.path === 'string' ? route.path : 'unmatched';
+}
+
+/** The path without the query string, as the client sent it. */
+export function requestPath(req: Request): string {
+  return req.originalUrl.split('?')[0] ?? '/';
+}

@@ -1,0 +1,36 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { presentedCredential } from '../auth/access/presented-api-key.js';
+import { requestPath, routeTemplate } from '../http/route-template.js';
+import type { MetricsRegistry } from './metrics.registry.js';
+
+const LOGIN_PATH = '/api/v1/auth/login';
+const REFRESH_PATH = '/api/v1/auth/refresh';
+
+/** Which authentication was refused: a spike of one kind points at one attack (credential stuffing, token theft). */
+function authFailureKind(req: Request): string {
+  const path = requestPath(req);
+  if (path === LOGIN_PATH) return 'login';
+  if (path === REFRESH_PATH) return 'refresh';
+  const credential = presentedCredential(req);
+  if (credential.kind === 'apiKey') return 'api_key';
+  if (credential.kind === 'bearer') return 'bearer';
+  return 'missing';
+}
+
+/**
+ * Request count and latency by method, route template and status, for every response including
+ * refusals (ASVS 16.1 / OWASP API4:2023: resource use must be observable), plus refused
+ * authentications by kind. Recorded when the response finishes, off the request's critical path.
+ */
+export function httpMetricsMiddleware(metrics: MetricsRegistry): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const labels = { method: req.method, route: routeTemplate(req), status: String(res.statusCode) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      if (res.statusCode === 401) metrics.authFailures.inc({ kind: authFailureKind(req) });
+    });
+    next();
+  };
+}

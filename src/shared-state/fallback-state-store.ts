@@ -1,0 +1,65 @@
+import type { OnModuleDestroy } from '@nestjs/common';
+import type { StateStore } from './state-store.js';
+import { StateStoreUnavailableError } from './state-store-unavailable.error.js';
+
+/** Told when the fallback starts or stops being used (a log line and a metric). */
+export interface FallbackListener {
+  (event: 'degraded' | 'recovered'): void;
+}
+
+/**
+ * For counters whose loss is tolerable (rate limits, IDS counts and blocks): Redis first; while
+ * Redis is unreachable, this instance's memory. Why not fail closed: refusing every request
+ * during a Redis outage would turn a cache failure into a full outage (OWASP API4:2023 is about
+ * keeping the service available). Why not fail open: clients would be unlimited exactly when an
+ * attacker may have caused the outage. Per-instance limits keep every client limited, at worst
+ * to N times the limit across N instances, until Redis is back. Decisions that protect
+ * accounts and tokens never use this class: they fail closed (state-store-unavailable.error.ts).
+ */
+export class FallbackStateStore implements StateStore, OnModuleDestroy {
+  private degraded = false;
+
+  constructor(
+    private readonly primary: StateStore,
+    private readonly local: StateStore & Partial<OnModuleDestroy>,
+    private readonly listener: FallbackListener = () => undefined,
+  ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.local.onModuleDestroy?.();
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return this.attempt((store) => store.get(key));
+  }
+
+  set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    return this.attempt((store) => store.set(key, value, ttlSeconds));
+  }
+
+  increment(key: string, ttlSeconds: number): Promise<number> {
+    return this.attempt((store) => store.increment(key, ttlSeconds));
+  }
+
+  delete(key: string): Promise<void> {
+    return this.attempt((store) => store.delete(key));
+  }
+
+  private async attempt<T>(operation: (store: StateStore) => Promise<T>): Promise<T> {
+    try {
+      const result = await operation(this.primary);
+      if (this.degraded) {
+        this.degraded = false;
+        this.listener('recovered');
+      }
+      return result;
+    } catch (error) {
+      if (!(error instanceof StateStoreUnavailableError)) throw error;
+      if (!this.degraded) {
+        this.degraded = true;
+        this.listener('degraded');
+      }
+      return operation(this.local);
+    }
+  }
+}

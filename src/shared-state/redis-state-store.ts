@@ -1,0 +1,117 @@
+import { Redis } from 'ioredis';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { StateStore } from './state-store.js';
+import { StateStoreUnavailableError } from './state-store-unavailable.error.js';
+
+/** The part of pino's API this adapter uses. */
+export interface StateStoreLogger {
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+}
+
+/** INCR, and start the window on the first increment (same semantics as the in-memory adapter), atomically. */
+const INCREMENT_IN_WINDOW = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
+const READY_WAIT_MS = 3000;
+
+/**
+ * Multi-instance adapter of the StateStore port (DESIGN §2.5): every entry is a Redis key with a
+ * TTL under this deployment's prefix (see redis-key-prefix.ts), so nothing grows without bound.
+ *
+ * Failure policy: a command never waits for a reconnect. The offline queue is off, in-flight
+ * commands are not retried and every command has a deadline, so an unreachable or hung Redis
+ * turns into a StateStoreUnavailableError within about a second. Callers decide: revocation and
+ * lockout checks fail closed (503); rate limits and IDS counters fall back to this instance's
+ * memory (fallback-state-store.ts). The client keeps reconnecting in the background.
+ */
+export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestroy {
+  private readonly client: Redis;
+  private connected = false;
+
+  constructor(
+    url: string,
+    keyPrefix: string,
+    private readonly logger: StateStoreLogger,
+  ) {
+    this.client = new Redis(url, {
+      keyPrefix,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      connectTimeout: 2000,
+      commandTimeout: 1000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+    this.client.on('ready', () => {
+      if (!this.connected) this.logger.info({ sharedState: 'redis' }, 'shared state: Redis connected');
+      this.connected = true;
+    });
+    // Logged once per outage, not once per reconnect attempt; the cause is for operators only.
+    this.client.on('error', (error: Error) => {
+      if (this.connected) this.logger.warn({ sharedState: 'redis', err: error.message }, 'shared state: Redis unreachable');
+      this.connected = false;
+    });
+    this.client.on('close', () => {
+      if (this.connected) this.logger.warn({ sharedState: 'redis' }, 'shared state: Redis connection lost');
+      this.connected = false;
+    });
+  }
+
+  /** Waits briefly for the first connection so a healthy start serves with shared state at once. */
+  async onModuleInit(): Promise<void> {
+    if (this.client.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.client.off('ready', done);
+        this.client.off('error', done);
+        resolve();
+      };
+      const timer = setTimeout(done, READY_WAIT_MS);
+      this.client.once('ready', done);
+      this.client.once('error', done);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.client.disconnect();
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return this.run('get', async () => (await this.client.get(key)) ?? undefined);
+  }
+
+  set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    return this.run('set', async () => {
+      await this.client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlSeconds * 1000)));
+    });
+  }
+
+  increment(key: string, ttlSeconds: number): Promise<number> {
+    return this.run('increment', async () =>
+      Number(await this.client.eval(INCREMENT_IN_WINDOW, 1, key, Math.max(1, Math.ceil(ttlSeconds * 1000)))),
+    );
+  }
+
+  delete(key: string): Promise<void> {
+    return this.run('delete', async () => {
+      await this.client.del(key);
+    });
+  }
+
+  /** For /health/ready. */
+  async ping(): Promise<void> {
+    await this.run('ping', () => this.client.ping());
+  }
+
+  private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw new StateStoreUnavailableError(`redis ${operation}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
