@@ -26,7 +26,7 @@ describe('audit trail: exactly one event per request', () => {
 
   const cases: [string, (id: string) => Promise<{ status: number }>, number, string][] = [
     [
-      'a served request',
+      'records a served request once',
       (id) =>
         t.http
           .get('/api/v1/notes')
@@ -35,9 +35,14 @@ describe('audit trail: exactly one event per request', () => {
       200,
       '/api/v1/notes',
     ],
-    ['a refusal by authentication (401)', (id) => t.http.get('/api/v1/notes').set('X-Request-Id', id), 401, '/api/v1/notes'],
     [
-      'a refusal by authorization (403)',
+      'records a refusal by authentication (401) once',
+      (id) => t.http.get('/api/v1/notes').set('X-Request-Id', id),
+      401,
+      '/api/v1/notes',
+    ],
+    [
+      'records a refusal by authorization (403) once',
       (id) =>
         t.http
           .get('/api/v1/users')
@@ -47,7 +52,7 @@ describe('audit trail: exactly one event per request', () => {
       '/api/v1/users',
     ],
     [
-      'a refusal by validation (400)',
+      'records a refusal by validation (400) once',
       (id) =>
         t.http
           .post('/api/v1/notes')
@@ -57,15 +62,20 @@ describe('audit trail: exactly one event per request', () => {
       400,
       '/api/v1/notes',
     ],
-    ['an unknown route (404)', (id) => t.http.get('/api/v1/no-such-thing').set('X-Request-Id', id), 404, '/api/v1/no-such-thing'],
     [
-      'a body that is not JSON (415)',
+      'records an unknown route (404) once',
+      (id) => t.http.get('/api/v1/no-such-thing').set('X-Request-Id', id),
+      404,
+      '/api/v1/no-such-thing',
+    ],
+    [
+      'records a body that is not JSON (415) once',
       (id) => t.http.post('/api/v1/notes').set('X-Request-Id', id).type('form').send('a=b'),
       415,
       '/api/v1/notes',
     ],
     [
-      'a body over the limit (413)',
+      'records a body over the limit (413) once',
       (id) =>
         t.http
           .post('/api/v1/notes')
@@ -74,11 +84,16 @@ describe('audit trail: exactly one event per request', () => {
       413,
       '/api/v1/notes',
     ],
-    ['an unexpected error (500)', (id) => t.http.get('/api/v1/probe/boom').set('X-Request-Id', id), 500, '/api/v1/probe/boom'],
+    [
+      'records an unexpected error (500) once',
+      (id) => t.http.get('/api/v1/probe/boom').set('X-Request-Id', id),
+      500,
+      '/api/v1/probe/boom',
+    ],
   ];
 
   for (const [name, send, status, route] of cases) {
-    it(`records ${name} once`, async () => {
+    it(name, async () => {
       const requestId = `audit-${randomUUID()}`;
       const res = await send(requestId);
       assert.equal(res.status, status);
