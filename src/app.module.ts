@@ -9,11 +9,13 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { SchemaExtensions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
+import { IntrusionDetectionModule } from './intrusion-detection/intrusion-detection.module.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotesModule } from './notes/notes.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { SecurityEventsModule } from './security-events/security-events.module.js';
 import { SharedStateModule } from './shared-state/shared-state.module.js';
 import { TlsModule } from './tls/tls.module.js';
@@ -38,6 +40,9 @@ export class AppModule {
         CryptoModule,
         DatabaseModule.forRoot(config, options.schema),
         SharedStateModule,
+        // Before every module that registers guards: its global guard must run first (rate-limit.module.ts).
+        RateLimitModule,
+        IntrusionDetectionModule,
         MetricsModule,
         AuditModule,
         AuthModule,

@@ -2,6 +2,8 @@ import { ShutdownSignal, VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
+import { intrusionDetectionMiddleware } from './intrusion-detection/intrusion-detection.middleware.js';
+import { IntrusionDetection } from './intrusion-detection/intrusion-detection.service.js';
 import { jsonBodyMiddleware } from './http/json-body.middleware.js';
 import { noStoreMiddleware } from './http/no-store.middleware.js';
 import { mountOpenApi } from './http/openapi.js';
@@ -9,6 +11,8 @@ import { rejectRepeatedQueryMiddleware } from './http/reject-repeated-query.midd
 import { requestIdMiddleware } from './http/request-id.middleware.js';
 import { API_VERSION_PREFIX } from './http/routes.js';
 import { securityHeaders } from './http/security-headers.js';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
+import { MetricsRegistry } from './metrics/metrics.registry.js';
 
 /**
  * The composition root of the HTTP pipeline (DESIGN §2.2). main.ts and every e2e test call
@@ -26,6 +30,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(requestIdMiddleware);
   app.use(securityHeaders(config.tls !== undefined));
   app.use(noStoreMiddleware);
+  app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
+  // Blocked clients are refused here, before their body is read; every response is observed (IDS).
+  app.use(intrusionDetectionMiddleware(app.get(IntrusionDetection)));
   if (config.corsOrigins.length > 0) {
     // An explicit allowlist, never a wildcard or a reflected Origin (OWASP API8:2023).
     app.enableCors({ origin: [...config.corsOrigins], methods: ['GET', 'POST', 'PATCH', 'DELETE'], maxAge: 600 });

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/commo
 import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator.js';
 import type { UserView } from '../users/user-view.js';
 import { Authenticated, Public } from './access/access.decorators.js';
 import { CurrentUser } from './access/current-principal.decorator.js';
@@ -23,6 +24,7 @@ export class AuthController {
 
   @Audited('auth.register', 'response')
   @Public()
+  @AuthRateLimit()
   @Post('register')
   register(@Body() body: RegisterDto): Promise<UserView> {
     return this.auth.register(body);
@@ -30,6 +32,7 @@ export class AuthController {
 
   @Audited('auth.login')
   @Public()
+  @AuthRateLimit()
   @Post('login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
@@ -38,6 +41,7 @@ export class AuthController {
 
   @Audited('auth.refresh')
   @Public()
+  @AuthRateLimit()
   @Post('refresh')
   @HttpCode(200)
   refresh(@Body() body: RefreshDto, @Req() req: Request): Promise<TokenPairView> {

@@ -1,17 +1,25 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/access/access.decorators.js';
+import { RedisHealthIndicator } from './redis.health.js';
 
 /** Liveness (the process answers) and readiness (its dependencies answer) for orchestrators. */
-/** Probes are public: orchestrators call them without credentials; they reveal only up/down. */
+/**
+ * Probes are public: orchestrators call them without credentials; they reveal only up/down.
+ * They are not rate limited (nor blocked by intrusion detection): one client's behaviour must
+ * never take a healthy instance out of its load balancer.
+ */
 @Public()
+@SkipThrottle()
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   @Get('live')
@@ -22,6 +30,10 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      // Redis only when REDIS_URL is set.
+      ...(this.redis.configured ? [() => this.redis.pingCheck('redis')] : []),
+    ]);
   }
 }

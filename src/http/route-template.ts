@@ -7,7 +7,8 @@ import type { Request } from 'express';
  */
 export function routeTemplate(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
-  return typeof route?.path === 'string' ? route.path : 'unmatched';
+  // Nest answers unknown paths through a catch-all route (`{/*splat}`): that is no template either.
+  return typeof route?.path === 'string' && !route.path.includes('*') ? route.path : 'unmatched';
 }
 
 /** The path without the query string, as the client sent it. */

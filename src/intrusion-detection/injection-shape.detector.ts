@@ -2,7 +2,7 @@
  * Recognises input shaped like an injection attack (OWASP AppSensor detection points IE1 cross
  * site scripting, CIE1 SQL injection, CIE2 NoSQL injection, ACE3/IE5 path traversal and null
  * bytes). This is a *detector*, not a defence: the defences are validation, parameterised queries
- * and output encoding. It only looks at input that was already rejected (a 400 or 404), so a
+ * and output encoding. It only looks at input that was already refused (400, 401, 403, 404), so a
  * false positive costs one security event, never a refused request (OWASP API8:2023,
  * ASVS 16.3.3: log attempts to bypass controls).
  *
@@ -29,12 +29,13 @@ const PATTERNS: readonly (readonly [InjectionKind, RegExp])[] = [
   ['path_traversal', /(?:^|[/\\])\.\.(?:[/\\]|$)/],
   ['path_traversal', /%2e%2e|%252e|\.\.%2f|\.\.%5c|%c0%ae/i],
   ['path_traversal', /\/etc\/(?:passwd|shadow|hosts)\b|\b(?:boot|win)\.ini\b/i],
-  ['path_traversal', /%00|\u0000/],
+  ['path_traversal', /%00/],
 ];
 
+const NUL = String.fromCharCode(0);
 const MAX_DEPTH = 6;
-const MAX_STRINGS = 200;
-const MAX_LENGTH = 2000;
+const MAX_STRINGS = 100;
+const MAX_LENGTH = 1000;
 const MAX_FIELDS = 5;
 
 export interface InjectionFinding {
@@ -48,6 +49,8 @@ export function injectionKinds(value: string): InjectionKind[] {
   const text = value.length > MAX_LENGTH ? value.slice(0, MAX_LENGTH) : value;
   const kinds = new Set<InjectionKind>();
   for (const [kind, pattern] of PATTERNS) if (!kinds.has(kind) && pattern.test(text)) kinds.add(kind);
+  // A raw NUL byte truncates paths in C-backed file APIs (the decoded form of %00).
+  if (text.includes(NUL)) kinds.add('path_traversal');
   return [...kinds];
 }
 

@@ -26,7 +26,8 @@ const EXEMPT_PREFIX = '/health/';
  * - `repeated_login_failures`: LOGIN_MAX_FAILURES failed logins from one address in the window,
  *   whatever the accounts (AE2/AE3: credential stuffing, password spraying; the per-account
  *   lockout is separate);
- * - `injection_attempt`: rejected input shaped like SQL/NoSQL/script/path-traversal (CIE, IE);
+ * - `injection_attempt`: input shaped like SQL/NoSQL/script/path-traversal in a refused request
+ *   (400 validation, or 401/403/404: a scanner probing paths is refused before validation) (CIE, IE);
  * - refresh-token reuse and decryption failures are reported by their own modules.
  * Response: at IDS_BLOCK_THRESHOLD suspicious responses (401, 403, 404, and 400 with
  * injection-shaped input) the address is refused on every route for IDS_BLOCK_SECONDS
@@ -85,7 +86,7 @@ export class IntrusionDetection {
     const context = { ip: req.ip, actorId: principalOf(req)?.userId, requestId: requestIdOf(req), method: req.method, path };
     let suspicious = SUSPICIOUS_STATUSES.has(status);
 
-    if (status === 400 || status === 404) {
+    if (status === 400 || suspicious) {
       const finding = detectInjection({ path: pathVariants(path), query: req.query, body: req.body as unknown });
       if (finding) {
         suspicious = true;

@@ -12,7 +12,9 @@ export function credentialFingerprint(headers: Headers): string | undefined {
   const apiKey = headers['x-api-key'];
   if (authorization === undefined && apiKey === undefined) return undefined;
   const flat = (value: string | readonly string[] | undefined) => (Array.isArray(value) ? value.join(',') : (value ?? ''));
-  return createHash('sha256').update(`${flat(authorization)}\n${flat(apiKey)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${flat(authorization)}\n${flat(apiKey)}`)
+    .digest('hex');
 }
 
 /** The tracker of an authenticated caller: one bucket per user (all their sessions), one per API key. */
@@ -28,7 +30,11 @@ export function principalTracker(principal: Principal): string {
  * this instance has seen it authenticate (its fingerprint is in `known`); until then, and for
  * forged or anonymous requests, the request counts against the client address.
  */
-export function trackerFor(address: string, fingerprint: string | undefined, known: (fingerprint: string) => string | undefined): string {
+export function trackerFor(
+  address: string,
+  fingerprint: string | undefined,
+  known: (fingerprint: string) => string | undefined,
+): string {
   const principal = fingerprint === undefined ? undefined : known(fingerprint);
   return principal ?? `ip:${address}`;
 }

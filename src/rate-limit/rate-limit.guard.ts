@@ -8,7 +8,7 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { principalOf } from '../auth/access/principal.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
@@ -35,19 +35,16 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   /** `default` throttler: the user or API key once seen authenticating, else the client address (client-tracker.ts). */
-  protected override async getTracker(req: Record<string, unknown>, context: ExecutionContext): Promise<string> {
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const request = req as unknown as Request;
     const fingerprint = credentialFingerprint(request.headers);
     const tracker = trackerFor(clientAddress(request.ip), fingerprint, (fp) => this.known.trackerOf(fp));
     if (fingerprint !== undefined && tracker.startsWith('ip:')) {
       // Learn the credential's owner once authentication has accepted it (req.user set by then).
-      context
-        .switchToHttp()
-        .getResponse<Response>()
-        .once('finish', () => {
-          const principal = principalOf(request);
-          if (principal) this.known.remember(fingerprint, principalTracker(principal));
-        });
+      request.res?.once('finish', () => {
+        const principal = principalOf(request);
+        if (principal) this.known.remember(fingerprint, principalTracker(principal));
+      });
     }
     return tracker;
   }

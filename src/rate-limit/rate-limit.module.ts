@@ -20,6 +20,9 @@ import { rateLimitOptions } from './rate-limit.options.js';
       useFactory: (config: AppConfig, store: StateStore) => rateLimitOptions(config, store),
     }),
   ],
-  providers: [{ provide: KnownCredentials, useFactory: () => new KnownCredentials() }, { provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [
+    { provide: KnownCredentials, useFactory: () => new KnownCredentials() },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
 })
 export class RateLimitModule {}

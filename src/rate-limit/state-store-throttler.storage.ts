@@ -31,7 +31,13 @@ export class StateStoreThrottlerStorage implements ThrottlerStorage {
   ) {}
 
   /** ttl and blockDuration are milliseconds (@nestjs/throttler v6); a block lasts until the window ends. */
-  async increment(key: string, ttl: number, limit: number, _blockDuration: number, _throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    _blockDuration: number,
+    _throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     const windowMs = Math.max(1000, Math.round(ttl));
     const offset = offsetOf(key, windowMs);
     const now = this.now();

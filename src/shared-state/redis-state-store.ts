@@ -29,7 +29,7 @@ const READY_WAIT_MS = 3000;
  */
 export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestroy {
   private readonly client: Redis;
-  private connected = false;
+  private state: 'starting' | 'up' | 'down' = 'starting';
 
   constructor(
     url: string,
@@ -45,19 +45,17 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
       commandTimeout: 1000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
-    this.client.on('ready', () => {
-      if (!this.connected) this.logger.info({ sharedState: 'redis' }, 'shared state: Redis connected');
-      this.connected = true;
-    });
-    // Logged once per outage, not once per reconnect attempt; the cause is for operators only.
-    this.client.on('error', (error: Error) => {
-      if (this.connected) this.logger.warn({ sharedState: 'redis', err: error.message }, 'shared state: Redis unreachable');
-      this.connected = false;
-    });
-    this.client.on('close', () => {
-      if (this.connected) this.logger.warn({ sharedState: 'redis' }, 'shared state: Redis connection lost');
-      this.connected = false;
-    });
+    this.client.on('ready', () => this.report('up'));
+    // Logged once per change of state, not once per reconnect attempt; the cause is for operators only.
+    this.client.on('error', (error: Error) => this.report('down', error.message));
+    this.client.on('close', () => this.report('down', 'connection closed'));
+  }
+
+  private report(state: 'up' | 'down', cause?: string): void {
+    if (state === this.state) return;
+    this.state = state;
+    if (state === 'up') this.logger.info({ sharedState: 'redis' }, 'shared state: Redis connected');
+    else this.logger.warn({ sharedState: 'redis', cause }, 'shared state: Redis unreachable');
   }
 
   /** Waits briefly for the first connection so a healthy start serves with shared state at once. */
@@ -77,6 +75,7 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
   }
 
   onModuleDestroy(): void {
+    this.state = 'down';
     this.client.disconnect();
   }
 

@@ -6,13 +6,7 @@ import { FallbackStateStore } from './fallback-state-store.js';
 import { InMemoryStateStore } from './in-memory-state-store.js';
 import { redisKeyPrefix } from './redis-key-prefix.js';
 import { RedisStateStore } from './redis-state-store.js';
-import {
-  COUNTER_STATE_STORE,
-  SHARED_STATE_PROBE,
-  STATE_STORE,
-  type SharedStateProbe,
-  type StateStore,
-} from './state-store.js';
+import { COUNTER_STATE_STORE, SHARED_STATE_PROBE, STATE_STORE, type SharedStateProbe, type StateStore } from './state-store.js';
 
 /**
  * Provides the StateStore port: Redis when REDIS_URL is set (several instances behave as one),

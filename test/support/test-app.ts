@@ -6,6 +6,13 @@ import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
+/** Limits out of reach, unless a test sets its own. */
+export const RELAXED_LIMITS: Readonly<Record<string, string>> = {
+  THROTTLE_DEFAULT_LIMIT: '1000000',
+  THROTTLE_AUTH_LIMIT: '1000000',
+  IDS_BLOCK_THRESHOLD: '1000000',
+};
+
 export interface TestApp {
   readonly app: NestExpressApplication;
   readonly config: AppConfig;
@@ -34,6 +41,9 @@ export async function startTestApp(
     DATABASE_URL: db.url,
     // Secrets belong to the database, so a restart on the same database can read its data.
     ...db.secrets,
+    // One test client would trip the rate limits and intrusion detection of every other suite;
+    // their own suites (rate-limiting, intrusion-detection) set real values through `env`.
+    ...RELAXED_LIMITS,
     ...env,
   });
   let app: NestExpressApplication;

@@ -6,6 +6,7 @@ import { ApiKeyAuthenticator } from '../../api-keys/api-key.authenticator.js';
 import { rememberAuditDeclaration } from '../../audit/audit-recorder.js';
 import { AUDITED_KEY, type AuditDeclaration } from '../../audit/audited.decorator.js';
 import { ProblemException } from '../../http/problem.exception.js';
+import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
 import { accessRuleOf } from './access-rule.js';
 import { presentedCredential } from './presented-api-key.js';
 
@@ -67,6 +68,8 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    // Revocation state unknown (Redis unreachable): 503, never an accepted, possibly revoked token.
+    if (error instanceof StateStoreUnavailableError) throw error;
     if (error || !user) throw refused();
     return user;
   }

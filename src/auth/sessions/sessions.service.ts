@@ -5,6 +5,7 @@ import { DataSource, IsNull, MoreThan } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { PepperedHash } from '../../crypto/peppered-hash.js';
 import { SecurityEvents } from '../../security-events/security-events.js';
+import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
 import { TokenRevocations } from '../tokens/token-revocations.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
@@ -31,13 +32,21 @@ export class SessionsService implements OnApplicationBootstrap {
     this.hasher = new PepperedHash(config.apiKeyPepper);
   }
 
-  /** Re-arms revocations of the last access-token lifetime after a restart (in-process store). */
+  /**
+   * Re-arms revocations of the last access-token lifetime after a restart (in-process store, or a
+   * Redis that lost its data). If Redis is unreachable at boot the instance still starts: every
+   * revocation check then fails closed with 503 until Redis answers (docs/operations.md).
+   */
   async onApplicationBootstrap(): Promise<void> {
     const since = new Date(Date.now() - this.config.jwt.accessTtlSeconds * 1000);
     const recent = await this.dataSource
       .getRepository(Session)
       .find({ where: { revokedAt: MoreThan(since) }, select: { id: true } });
-    for (const session of recent) await this.revocations.revokeSession(session.id);
+    try {
+      for (const session of recent) await this.revocations.revokeSession(session.id);
+    } catch (error) {
+      if (!(error instanceof StateStoreUnavailableError)) throw error;
+    }
   }
 
   async start(userId: string): Promise<{ sessionId: string; refreshToken: string }> {

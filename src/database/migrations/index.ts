@@ -3,6 +3,7 @@ import { Identity1764201600000 } from './1764201600000-identity.js';
 import { Notes1764288000000 } from './1764288000000-notes.js';
 import { ApiKeys1764374400000 } from './1764374400000-api-keys.js';
 import { Audit1764460800000 } from './1764460800000-audit.js';
+import { SecurityEvents1764547200000 } from './1764547200000-security-events.js';
 
 /**
  * Ordered list of migrations, imported as classes (no file globs: works the same from src/,
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Notes1764288000000,
   ApiKeys1764374400000,
   Audit1764460800000,
+  SecurityEvents1764547200000,
 ];

@@ -106,4 +106,5 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'GET /metrics': withKeys(every(403, 401), { 'key:metrics:read': 200 }),
   'GET /api/v1/audit-events': auditorsOnly,
   'GET /api/v1/audit-events/verify': auditorsOnly,
+  'GET /api/v1/security-events': auditorsOnly,
 };

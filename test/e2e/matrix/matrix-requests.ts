@@ -101,6 +101,7 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'GET /metrics': async (ctx, _a, auth) => auth(ctx.t.http.get('/metrics')),
   'GET /api/v1/audit-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events?limit=5')),
   'GET /api/v1/audit-events/verify': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events/verify')),
+  'GET /api/v1/security-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/security-events?limit=5')),
 };
 
 /** A fresh key of the owner, for cells that read, rotate or revoke it. */

@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator.js';
+import { Roles, Scopes } from '../auth/access/access.decorators.js';
+import { PaginationQuery, type Page } from '../common/pagination.query.js';
+import type { SecurityEventView } from './security-event-view.js';
+import { SecurityEventsService } from './security-events.service.js';
+
+/**
+ * Detected attacks (API.md §6), for auditors and admins, and API keys with `audit:read`
+ * (whose owner must still hold one of those roles). They reveal client addresses and attack
+ * patterns, so nobody else may read them (OWASP API5:2023).
+ */
+@ApiTags('security-events')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Roles('auditor', 'admin')
+@Scopes('audit:read')
+@Controller({ path: 'security-events', version: '1' })
+export class SecurityEventsController {
+  constructor(private readonly events: SecurityEventsService) {}
+
+  @Audited('security-event.list')
+  @Get()
+  list(@Query() query: PaginationQuery): Promise<Page<SecurityEventView>> {
+    return this.events.list(query.page, query.limit);
+  }
+}
