@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ApiKeyPrincipal } from '../auth/access/principal.js';
+import { CompiledSelect } from '../database/compiled-select.js';
 import { UsersService } from '../users/users.service.js';
 import { parseApiKey } from './api-key-format.js';
 import { scopesAllowedFor } from './api-key-scopes.js';
@@ -29,6 +30,8 @@ export type ApiKeyCheck =
  */
 @Injectable()
 export class ApiKeyAuthenticator {
+  private byPublicId: CompiledSelect<ApiKey, 'publicId'> | undefined;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: ApiKeysService,
@@ -39,7 +42,13 @@ export class ApiKeyAuthenticator {
   async authenticate(presented: string, clientIp: string | undefined): Promise<ApiKeyCheck> {
     const parsed = parseApiKey(presented);
     if (!parsed) return { ok: false, status: 401 };
-    const key = await this.dataSource.getRepository(ApiKey).findOne({ where: { publicId: parsed.publicId } });
+    // Read fresh on every request (revocation and rotation count at once), through a query compiled once.
+    this.byPublicId ??= new CompiledSelect(this.dataSource, ApiKey, {
+      alias: 'key',
+      parameters: ['publicId'],
+      build: (query) => query.where('key.publicId = :publicId'),
+    });
+    const key = await this.byPublicId.one({ publicId: parsed.publicId });
     if (!key || key.revokedAt !== null || key.expiresAt.getTime() <= Date.now()) return { ok: false, status: 401 };
     const hash = this.keys.secretHash(parsed.publicId, parsed.secret);
     const current = sameHash(hash, key.secretHash);

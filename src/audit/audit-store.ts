@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CompiledSelect } from '../database/compiled-select.js';
 import { chainHash, GENESIS_HASH } from './audit-chain.js';
 import { AuditEvent } from './audit-event.entity.js';
 
@@ -18,18 +19,21 @@ const CHAIN_LOCK_ID = 7_140_343;
  */
 @Injectable()
 export class AuditStore {
+  private chainHead: CompiledSelect<AuditEvent, never> | undefined;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async append(events: readonly NewAuditEvent[]): Promise<{ seq: number; hash: string }> {
     return this.dataSource.transaction(async (manager) => {
       if (this.dataSource.options.type === 'postgres') await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_ID]);
-      const head = await manager
-        .getRepository(AuditEvent)
-        .createQueryBuilder('event')
-        .select(['event.seq', 'event.hash'])
-        .orderBy('event.seq', 'DESC')
-        .limit(1)
-        .getOne();
+      this.chainHead ??= new CompiledSelect(this.dataSource, AuditEvent, {
+        alias: 'event',
+        select: ['seq', 'hash'],
+        parameters: [],
+        build: (query) => query.orderBy('event.seq', 'DESC').limit(1),
+      });
+      // Read inside the transaction (and, on PostgreSQL, under the chain lock).
+      const head = await this.chainHead.one({}, manager);
       let seq = head?.seq ?? 0;
       let previousHash = head?.hash ?? GENESIS_HASH;
       const rows = events.map((event) => {

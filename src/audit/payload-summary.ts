@@ -15,13 +15,20 @@ const MAX_DEPTH = 3;
 const MAX_LENGTH = 4000;
 export const REDACTED = '[REDACTED]';
 
-function redactedNames(): Set<string> {
-  const names = new Set(sensitivePropertyNames());
-  for (const column of listEncryptedColumns()) names.add(column.propertyName);
+let memo: { readonly sensitive: number; readonly encrypted: number; readonly names: ReadonlySet<string> } | undefined;
+
+/** Rebuilt only when a decorator registered a new name (both registries only grow), not per request. */
+function redactedNames(): ReadonlySet<string> {
+  const sensitive = sensitivePropertyNames();
+  const encrypted = listEncryptedColumns();
+  if (memo?.sensitive === sensitive.size && memo.encrypted === encrypted.length) return memo.names;
+  const names = new Set(sensitive);
+  for (const column of encrypted) names.add(column.propertyName);
+  memo = { sensitive: sensitive.size, encrypted: encrypted.length, names };
   return names;
 }
 
-function summarise(value: unknown, names: Set<string>, depth: number): unknown {
+function summarise(value: unknown, names: ReadonlySet<string>, depth: number): unknown {
   if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[…]';
@@ -33,10 +40,10 @@ function summarise(value: unknown, names: Set<string>, depth: number): unknown {
 }
 
 export function summarisePayload(query: unknown, body: unknown): string | null {
-  const names = redactedNames();
   const hasQuery = query !== null && typeof query === 'object' && Object.keys(query).length > 0;
   const hasBody = body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0);
   if (!hasQuery && !hasBody) return null;
+  const names = redactedNames();
   const summary = JSON.stringify({
     ...(hasQuery ? { query: summarise(query, names, 0) } : {}),
     ...(hasBody ? { body: summarise(body, names, 0) } : {}),

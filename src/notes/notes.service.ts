@@ -20,7 +20,7 @@ export class NotesService {
 
   async create(actor: NoteActor, input: { title: string; body: string }): Promise<NoteView> {
     const now = new Date();
-    const note = await this.notes.save({
+    const note = await this.notes.insert({
       id: randomUUID(),
       ownerId: actor.userId,
       title: input.title,
@@ -82,7 +82,6 @@ export class NotesService {
   }
 
   private async view(note: Note, actor: NoteActor): Promise<NoteView> {
-    const shares = await this.notes.sharesOf([note.id]);
-    return toNoteView(note, shares.get(note.id) ?? [], actor.userId);
+    return toNoteView(note, await this.notes.sharedWith(note.id), actor.userId);
   }
 }

@@ -21,8 +21,9 @@ export class SecurityEventsService {
 
   /** The sink of PersistingSecurityEvents: one multi-row insert per batch. */
   async write(records: readonly SecurityEventRecord[]): Promise<void> {
-    if (records.length > 0 && this.dataSource.isInitialized) {
-      await this.dataSource.getRepository(SecurityEventRecord).insert([...records]);
-    }
+    if (records.length === 0) return;
+    // Never silently: the caller counts a failed batch in security_events_dropped_total.
+    if (!this.dataSource.isInitialized) throw new Error('the database is closed');
+    await this.dataSource.getRepository(SecurityEventRecord).insert([...records]);
   }
 }

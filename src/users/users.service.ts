@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import type { Role } from '../auth/access/access.decorators.js';
 import { BlindIndexService } from '../crypto/blind-index.service.js';
 import { normaliseEmail } from '../crypto/normalise-email.js';
+import { CompiledSelect } from '../database/compiled-select.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { User } from './user.entity.js';
 
@@ -18,6 +19,8 @@ export interface NewUser {
 /** Persistence of accounts. Emails are looked up only through their blind index. */
 @Injectable()
 export class UsersService {
+  private authState: CompiledSelect<User, 'id'> | undefined;
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly blindIndex: BlindIndexService,
@@ -31,9 +34,18 @@ export class UsersService {
     return this.users.findOne({ where: { emailHash: this.blindIndex.email(email) } });
   }
 
-  /** What authentication needs per request: no encrypted column is read, so nothing is decrypted. */
+  /**
+   * What authentication needs on every request, read fresh each time (a disabled user or a new
+   * token version counts at once): no encrypted column is read, so nothing is decrypted.
+   */
   findAuthState(id: string): Promise<Pick<User, 'id' | 'role' | 'disabled' | 'tokenVersion'> | null> {
-    return this.users.findOne({ where: { id }, select: { id: true, role: true, disabled: true, tokenVersion: true } });
+    this.authState ??= new CompiledSelect(this.users.manager.connection, User, {
+      alias: 'user',
+      select: ['id', 'role', 'disabled', 'tokenVersion'],
+      parameters: ['id'],
+      build: (query) => query.where('user.id = :id'),
+    });
+    return this.authState.one({ id });
   }
 
   async create(input: NewUser): Promise<User> {

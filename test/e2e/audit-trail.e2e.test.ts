@@ -260,3 +260,46 @@ describe('audit trail: tamper evidence', () => {
     }
   });
 });
+
+describe('audit trail: rate-limited and blocked requests', () => {
+  it('records a refusal by rate limiting (429) once', async () => {
+    const t = await startTestApp({ THROTTLE_AUTH_LIMIT: '1', THROTTLE_AUTH_TTL: '60' });
+    try {
+      const first = await t.http
+        .post('/api/v1/auth/login')
+        .set('X-Request-Id', 'audit-throttle-1')
+        .send({ email: 'x@example.com', password: 'y' });
+      const second = await t.http
+        .post('/api/v1/auth/login')
+        .set('X-Request-Id', 'audit-throttle-2')
+        .send({ email: 'x@example.com', password: 'y' });
+      assert.equal(second.status, 429);
+      const [firstRows, secondRows] = [await auditRowsFor(t, 'audit-throttle-1'), await auditRowsFor(t, 'audit-throttle-2')];
+      assert.equal(firstRows.length, 1);
+      assert.equal(Number(firstRows[0]!.status), first.status);
+      assert.equal(secondRows.length, 1);
+      assert.equal(Number(secondRows[0]!.status), 429);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('records a request refused because its client is blocked once', async () => {
+    const t = await startTestApp({
+      IDS_ENABLED: 'true',
+      IDS_BLOCK_THRESHOLD: '3',
+      IDS_WINDOW_SECONDS: '60',
+      IDS_BLOCK_SECONDS: '60',
+    });
+    try {
+      for (let i = 0; i < 3; i++) await t.http.get(`/api/v1/probing-${i}`);
+      const blocked = await t.http.get('/api/v1/notes').set('X-Request-Id', 'audit-blocked-01');
+      assert.equal(blocked.status, 429);
+      const rows = await auditRowsFor(t, 'audit-blocked-01');
+      assert.equal(rows.length, 1);
+      assert.equal(Number(rows[0]!.status), 429);
+    } finally {
+      await t.close();
+    }
+  });
+});

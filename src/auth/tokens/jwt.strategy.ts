@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UsersService } from '../../users/users.service.js';
@@ -8,26 +9,33 @@ import type { AccessTokenClaims } from './access-token.service.js';
 import { JwtKeySet } from './jwt-key-set.js';
 import { acceptedKid } from './token-header-check.js';
 import { TokenRevocations } from './token-revocations.js';
+import { VerifiedTokenCache, type VerifiedClaims } from './verified-token.cache.js';
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const CLOCK_TOLERANCE_SECONDS = 5;
+const fromHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /**
  * Access-token verification with passport-jwt (RFC 8725 best practices): header-only
  * extraction (never the query string), ES256 pinned, key chosen by kid among configured keys
  * only, iss/aud/exp/nbf checked by jsonwebtoken, required claims checked here, then the session
  * must not be revoked and the user must exist, be enabled and hold the same token version.
+ * A token that already passed all of that once skips only the signature and header work on the
+ * next requests (verified-token.cache.ts); time, key, revocation and user checks run every time.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly verified = new VerifiedTokenCache({ maxEntries: 10_000, clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS });
+
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    keys: JwtKeySet,
+    private readonly keys: JwtKeySet,
     private readonly users: UsersService,
     private readonly revocations: TokenRevocations,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: fromHeader,
       secretOrKeyProvider: ((_req, rawToken, done) => {
         const kid = acceptedKid(rawToken);
         const key = kid === undefined ? undefined : keys.verificationKey(kid);
@@ -39,17 +47,51 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       ignoreExpiration: false,
-      jsonWebTokenOptions: { clockTolerance: 5 },
+      jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
+      passReqToCallback: true,
     });
   }
 
-  async validate(payload: Partial<AccessTokenClaims>): Promise<UserPrincipal | false> {
-    const { sub, jti, sid, tv, exp, iat } = payload;
+  /** A token verified before (same bytes, still in its time window, key still configured) skips to validation. */
+  override authenticate(req: Request, options?: object): void {
+    const token = fromHeader(req);
+    const claims = token === null ? undefined : this.verified.get(token);
+    if (claims === undefined || this.keys.verificationKey(claims.kid) === undefined) {
+      super.authenticate(req, options);
+      return;
+    }
+    this.principalOf(claims).then(
+      (principal) => (principal ? this.success(principal) : this.fail(401)),
+      (error: unknown) => this.error(error as Error),
+    );
+  }
+
+  /** Called by passport-jwt after jsonwebtoken accepted the signature, header and registered claims. */
+  async validate(req: Request, payload: Partial<AccessTokenClaims> & { nbf?: unknown }): Promise<UserPrincipal | false> {
+    const { sub, jti, sid, tv, exp, iat, nbf } = payload;
     // jsonwebtoken accepts a token without exp; an access token without one is refused here.
     if (!isString(sub) || !isString(jti) || !isString(sid) || !isNumber(tv) || !isNumber(exp) || !isNumber(iat)) return false;
-    if (await this.revocations.isSessionRevoked(sid)) return false;
-    const user = await this.users.findAuthState(sub);
-    if (!user || user.disabled || user.tokenVersion !== tv) return false;
-    return { kind: 'user', userId: user.id, role: user.role, sessionId: sid, tokenId: jti, tokenExpiresAt: exp };
+    if (nbf !== undefined && !isNumber(nbf)) return false;
+    const token = fromHeader(req);
+    const kid = token === null ? undefined : acceptedKid(token);
+    if (token === null || kid === undefined) return false;
+    const claims: VerifiedClaims = { sub, jti, sid, tv, exp, iat, nbf, kid };
+    this.verified.remember(token, claims);
+    return this.principalOf(claims);
+  }
+
+  /** Every request, cached or not: the session is not revoked, the user is enabled, the token version is current. */
+  private async principalOf(claims: VerifiedClaims): Promise<UserPrincipal | false> {
+    if (await this.revocations.isSessionRevoked(claims.sid)) return false;
+    const user = await this.users.findAuthState(claims.sub);
+    if (!user || user.disabled || user.tokenVersion !== claims.tv) return false;
+    return {
+      kind: 'user',
+      userId: user.id,
+      role: user.role,
+      sessionId: claims.sid,
+      tokenId: claims.jti,
+      tokenExpiresAt: claims.exp,
+    };
   }
 }
