@@ -9,9 +9,10 @@ import { generateSecrets } from '../../src/config/secret-generator.js';
 
 /**
  * The docs are the implementation guide, so they must not drift from the code: every path they
- * name exists, every test they cite exists by name, and docs/configuration.md lists exactly the
- * variables the config module reads. (Every OpenAPI route appearing in the authorization matrix
- * is checked by test/e2e/authorization-matrix.e2e.test.ts.)
+ * name exists, every test they cite exists by name, docs/configuration.md lists exactly the
+ * variables the config module reads, SECURITY.md exists and is checked like the docs, and the
+ * control matrix covers every OWASP API Security Top 10 2023 risk. (Every OpenAPI route appearing
+ * in the authorization matrix is checked by test/e2e/authorization-matrix.e2e.test.ts.)
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -35,6 +36,20 @@ const allTestSources = () =>
     .map((file) => readFileSync(join(root, file), 'utf8'));
 
 describe('docs integrity', () => {
+  it('has a SECURITY.md at the repository root, checked like the docs', () => {
+    assert.ok(existsSync(join(root, 'SECURITY.md')), 'SECURITY.md is missing');
+    assert.ok(markdownFiles().includes('SECURITY.md'));
+  });
+
+  it('names every OWASP API Security Top 10 2023 risk in docs/security-controls.md', () => {
+    const text = readFileSync(join(root, 'docs/security-controls.md'), 'utf8');
+    const risks = Array.from({ length: 10 }, (_, i) => `API${i + 1}:2023`);
+    assert.deepEqual(
+      risks.filter((risk) => !new RegExp(`\\b${risk}\\b`).test(text)),
+      [],
+    );
+  });
+
   it('names only files and folders that exist', () => {
     const missing: string[] = [];
     for (const file of markdownFiles()) {
