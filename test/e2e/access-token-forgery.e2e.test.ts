@@ -99,6 +99,11 @@ describe('access-token verification refuses forgeries', () => {
     await assertRefused(sign(noExp), 'no exp');
   });
 
+  it('refuses a token that lives longer than JWT_ACCESS_TTL', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await assertRefused(sign({ ...claims, iat: now, exp: now + 900 + 3600 }), 'lifetime above JWT_ACCESS_TTL');
+  });
+
   it('refuses a wrong issuer or audience', async () => {
     await assertRefused(sign({ ...claims, iss: 'https://evil.example' }), 'wrong iss');
     await assertRefused(sign({ ...claims, aud: 'https://other-api.example' }), 'wrong aud');

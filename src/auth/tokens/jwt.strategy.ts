@@ -27,6 +27,8 @@ const fromHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly verified = new VerifiedTokenCache({ maxEntries: 10_000, clockToleranceSeconds: CLOCK_TOLERANCE_SECONDS });
+  /** No access token we issue lives longer than JWT_ACCESS_TTL; a longer one was not minted by us. */
+  private readonly maxLifetimeSeconds: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -50,6 +52,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
       passReqToCallback: true,
     });
+    this.maxLifetimeSeconds = config.jwt.accessTtlSeconds;
   }
 
   /** A token verified before (same bytes, still in its time window, key still configured) skips to validation. */
@@ -72,6 +75,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // jsonwebtoken accepts a token without exp; an access token without one is refused here.
     if (!isString(sub) || !isString(jti) || !isString(sid) || !isNumber(tv) || !isNumber(exp) || !isNumber(iat)) return false;
     if (nbf !== undefined && !isNumber(nbf)) return false;
+    // Limits the damage of a leaked signing key or a token-minting bug: no long-lived tokens.
+    if (exp - iat > this.maxLifetimeSeconds) return false;
     const token = fromHeader(req);
     const kid = token === null ? undefined : acceptedKid(token);
     if (token === null || kid === undefined) return false;
