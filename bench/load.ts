@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { paced, type PacedRequest, type PacedResult } from './open-loop.js';
-import { PeakRss } from './processes.js';
+import { cpuTimeMs, PeakRss } from './processes.js';
 import { percentile } from './stats.js';
 
 /** One measured request shape: where it goes and what it carries. */
@@ -16,6 +16,10 @@ export interface ClosedLoopResult {
   /** Responses that were not 2xx, plus transport errors (timeouts included). */
   readonly failed: number;
   readonly statuses: Readonly<Record<string, number>>;
+  /** Transport errors and timeouts (no status). */
+  readonly errors: number;
+  /** Server CPU time (user + system) per answered request, in µs. */
+  readonly cpuPerRequestUs: number;
   readonly peakRssBytes: number;
 }
 
@@ -43,6 +47,7 @@ export async function closedLoop(
 ): Promise<ClosedLoopResult> {
   const rss = new PeakRss(serverPid);
   rss.start();
+  const cpuBefore = cpuTimeMs(serverPid);
   const result = await autocannon({
     url: shape.url,
     method: shape.method,
@@ -53,6 +58,7 @@ export async function closedLoop(
     pipelining: 1,
     timeout: 10,
   });
+  const cpuMs = cpuTimeMs(serverPid) - cpuBefore;
   const peakRssBytes = rss.stop();
   const statuses: Record<string, number> = {};
   for (const [status, { count }] of Object.entries(
@@ -61,12 +67,15 @@ export async function closedLoop(
     statuses[status] = count;
   }
   const ok = (result as unknown as Record<string, number>)['2xx'] ?? 0;
+  const answered = Object.values(statuses).reduce((sum, count) => sum + count, 0);
   return {
     rps: ok / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failed: result.non2xx + result.errors,
     statuses,
+    errors: result.errors,
+    cpuPerRequestUs: answered > 0 ? (cpuMs * 1000) / answered : Number.NaN,
     peakRssBytes,
   };
 }
@@ -97,6 +106,7 @@ export interface LoginFloodResult {
   /** Logins refused as over capacity (503/429) per second: the bounded hashing queue at work. */
   readonly refusedPerSecond: number;
   readonly loginStatuses: Readonly<Record<string, number>>;
+  readonly loginErrors: number;
   readonly loginP50: number;
   readonly loginP99: number;
   readonly health: PacedSummary;
@@ -142,6 +152,7 @@ export async function loginFlood(
     loginsPerSecond: (statuses['200'] ?? 0) / flood.duration,
     refusedPerSecond: ((statuses['503'] ?? 0) + (statuses['429'] ?? 0)) / flood.duration,
     loginStatuses: statuses,
+    loginErrors: flood.errors,
     loginP50: flood.latency.p50,
     loginP99: flood.latency.p99,
     health: summarisePaced(healthProbe, peakRssBytes),

@@ -7,6 +7,8 @@ export interface Settings {
   readonly warmupSeconds: number;
   readonly closedSeconds: number;
   readonly loginSeconds: number;
+  /** Unrecorded paced run before each paced measurement. */
+  readonly pacedSettleSeconds: number;
   readonly pacedSeconds: number;
   readonly pacedRate: number;
   readonly connections: number;
@@ -53,6 +55,8 @@ export interface TargetSummary {
   readonly ratio: Spread;
   readonly p50: Spread;
   readonly p99: Spread;
+  /** Server CPU µs per request (user + system). */
+  readonly cpuUs: Spread;
   readonly pacedP50: Spread;
   readonly pacedP99: Spread;
   readonly pacedFailed: number;
@@ -97,6 +101,7 @@ export function summarise(m: Measurements): Summary {
       ratio: spread(runs.map((run, round) => run.rps / (reference[round]?.rps ?? Number.NaN))),
       p50: spread(runs.map((run) => run.p50)),
       p99: spread(runs.map((run) => run.p99)),
+      cpuUs: spread(runs.map((run) => run.cpuPerRequestUs)),
       pacedP50: spread(paced.map((run) => run.p50)),
       pacedP99: spread(paced.map((run) => run.p99)),
       pacedFailed: paced.reduce((sum, run) => sum + run.failed, 0),
@@ -176,16 +181,29 @@ export function printReport(info: RunInfo, summary: Summary): void {
       `Node ${machine.node}, ${machine.pinned ? 'pinned' : 'not pinned'}, load average ${fixed(machine.loadAverageAtStart, 2)} → ${fixed(machine.loadAverageAtEnd, 2)}`,
   );
   console.log(
-    `closed loop: ${settings.connections} connections × ${settings.closedSeconds} s; paced: ${settings.pacedRate} req/s × ${settings.pacedSeconds} s, latency from the scheduled send time\n`,
+    `closed loop: ${settings.connections} connections × ${settings.closedSeconds} s; paced: ${settings.pacedRate} req/s × ${settings.pacedSeconds} s ` +
+      `after ${settings.pacedSettleSeconds} s unrecorded at that rate, latency from the scheduled send time\n`,
   );
   const rows = [
-    ['target', 'req/s median (min–max)', '× ref', 'p50 ms', 'p99 ms', 'paced p50 ms', 'paced p99 ms', 'peak RSS MB', 'errors'],
+    [
+      'target',
+      'req/s median (min–max)',
+      '× ref',
+      'CPU µs/req',
+      'p50 ms',
+      'p99 ms',
+      'paced p50 ms',
+      'paced p99 ms',
+      'peak RSS MB',
+      'errors',
+    ],
   ];
   for (const [target, s] of Object.entries(summary.targets) as [ThroughputTarget, TargetSummary][]) {
     rows.push([
       LABELS[target],
       formatSpread(s.rps),
       formatSpread(s.ratio, 2),
+      formatSpread(s.cpuUs),
       formatSpread(s.p50),
       formatSpread(s.p99),
       formatSpread(s.pacedP50, 2),

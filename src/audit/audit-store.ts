@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CompiledInsert } from '../database/compiled-insert.js';
 import { CompiledSelect } from '../database/compiled-select.js';
 import { chainHash, GENESIS_HASH } from './audit-chain.js';
 import { AuditEvent } from './audit-event.entity.js';
@@ -20,6 +21,7 @@ const CHAIN_LOCK_ID = 7_140_343;
 @Injectable()
 export class AuditStore {
   private chainHead: CompiledSelect<AuditEvent, never> | undefined;
+  private inserter: CompiledInsert<AuditEvent> | undefined;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -44,8 +46,9 @@ export class AuditStore {
         previousHash = hash;
         return row;
       });
-      // Chunks keep every INSERT well under SQLite's bound-parameter limit.
-      for (let i = 0; i < rows.length; i += 100) await manager.insert(AuditEvent, rows.slice(i, i + 100));
+      // Multi-row INSERTs in chunks (compiled-insert.ts), inside this transaction.
+      this.inserter ??= new CompiledInsert(this.dataSource, AuditEvent);
+      await this.inserter.insert(manager, rows);
       return { seq, hash: previousHash };
     });
   }

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { mergeMap, type Observable } from 'rxjs';
 import { AuditRecorder, rememberAuditDeclaration } from './audit-recorder.js';
-import { AUDITED_KEY, type AuditDeclaration } from './audited.decorator.js';
+import { auditDeclarationOf } from './audited.decorator.js';
 
 /**
  * Records every request a handler served, with the action and resource id the handler declares,
@@ -21,10 +21,7 @@ export class AuditInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    rememberAuditDeclaration(
-      req,
-      this.reflector.getAllAndOverride<AuditDeclaration>(AUDITED_KEY, [context.getHandler(), context.getClass()]),
-    );
+    rememberAuditDeclaration(req, auditDeclarationOf(this.reflector, context.getHandler(), context.getClass()));
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
         const id = (body as { id?: unknown } | null | undefined)?.id;

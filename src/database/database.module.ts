@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions, type SchemaExtensions } from './data-source-options.js';
 import { runMigrations } from './run-migrations.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export class PendingMigrationsError extends Error {
   constructor() {
@@ -37,6 +38,15 @@ export class DatabaseModule {
             return dataSource;
           },
         }),
+      ],
+      providers: [
+        {
+          // SQLite only: WAL checkpoints in a worker thread, off the event loop (wal-checkpointer.ts).
+          provide: WalCheckpointer,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) =>
+            new WalCheckpointer(dataSource, config.database.type === 'sqlite' ? config.database.path : undefined),
+        },
       ],
     };
   }

@@ -80,6 +80,8 @@ export class IntrusionDetection {
   }
 
   private async detect(req: Request, status: number): Promise<void> {
+    // Every detection point below looks at a 400, 401, 403 or 404: skip the rest at once (the common case).
+    if (status !== 400 && !SUSPICIOUS_STATUSES.has(status)) return;
     const address = clientAddress(req.ip);
     const path = requestPath(req);
     const { windowSeconds, blockThreshold, blockSeconds } = this.config.ids;

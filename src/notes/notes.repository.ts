@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import { CompiledInsert } from '../database/compiled-insert.js';
 import { CompiledSelect } from '../database/compiled-select.js';
 import { NoteShare } from './note-share.entity.js';
 import type { NoteScope } from './note.policy.js';
@@ -12,6 +13,7 @@ export class NotesRepository {
   /** One compiled query per scope kind: the single-note read is on every note request (compiled-select.ts). */
   private readonly findOneByScope = new Map<NoteScope['kind'], CompiledSelect<Note, 'id' | 'userId'>>();
   private sharesOfOne: CompiledSelect<NoteShare, 'noteId'> | undefined;
+  private inserter: CompiledInsert<Note> | undefined;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -74,9 +76,10 @@ export class NotesRepository {
     return byNote;
   }
 
-  /** A new note: one INSERT (save() would first SELECT to tell an insert from an update). */
+  /** A new note: one INSERT compiled once (save() would first SELECT to tell an insert from an update). */
   async insert(note: Note): Promise<Note> {
-    await this.dataSource.getRepository(Note).insert(note);
+    this.inserter ??= new CompiledInsert(this.dataSource, Note);
+    await this.inserter.insert(this.dataSource.manager, [note]);
     return note;
   }
 

@@ -50,13 +50,17 @@ describe('password hashing gate', () => {
     const waiting = gate.run(async () => 'second');
     await assert.rejects(
       gate.run(async () => 'third'),
-      (error: unknown) => error instanceof HashingBusyError && error.getStatus() === 503 && error.problem.headers?.['Retry-After'] === '1',
+      (error: unknown) =>
+        error instanceof HashingBusyError && error.getStatus() === 503 && error.problem.headers?.['Retry-After'] === '1',
     );
     first.finish('first');
     assert.equal(await running, 'first');
     assert.equal(await waiting, 'second');
 
-    await assert.rejects(gate.run(() => Promise.reject(new Error('hash failed'))), /hash failed/);
+    await assert.rejects(
+      gate.run(() => Promise.reject(new Error('hash failed'))),
+      /hash failed/,
+    );
     assert.equal(gate.active, 0, 'a task that throws releases its slot');
     assert.equal(await gate.run(async () => 'after'), 'after');
   });

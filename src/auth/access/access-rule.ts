@@ -8,8 +8,23 @@ export interface AccessRule {
   readonly scopes: readonly Scope[] | undefined;
 }
 
+/**
+ * Declarations are fixed once the classes are defined, and the guards ask on every request:
+ * each route's rule is read from metadata once, then remembered (no per-request reflection).
+ */
+const rules = new WeakMap<Function, Map<Function, AccessRule | undefined>>();
+
 /** Reads a route's declaration, handler first, then class (DESIGN §3); undefined = undeclared. */
 export function accessRuleOf(reflector: Reflector, handler: Function, controller: Function): AccessRule | undefined {
+  let byController = rules.get(handler);
+  if (byController === undefined) rules.set(handler, (byController = new Map()));
+  if (byController.has(controller)) return byController.get(controller);
+  const rule = readAccessRule(reflector, handler, controller);
+  byController.set(controller, rule);
+  return rule;
+}
+
+function readAccessRule(reflector: Reflector, handler: Function, controller: Function): AccessRule | undefined {
   const targets = [handler, controller];
   const rule: AccessRule = {
     isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,

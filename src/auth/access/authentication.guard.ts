@@ -4,7 +4,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ApiKeyAuthenticator } from '../../api-keys/api-key.authenticator.js';
 import { rememberAuditDeclaration } from '../../audit/audit-recorder.js';
-import { AUDITED_KEY, type AuditDeclaration } from '../../audit/audited.decorator.js';
+import { auditDeclarationOf } from '../../audit/audited.decorator.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
 import { accessRuleOf } from './access-rule.js';
@@ -48,10 +48,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     if (rule.isPublic) return true;
     const req = context.switchToHttp().getRequest<Request>();
     // A refusal below is audited by the filter; it should still name the action it refused.
-    rememberAuditDeclaration(
-      req,
-      this.reflector.getAllAndOverride<AuditDeclaration>(AUDITED_KEY, [context.getHandler(), context.getClass()]),
-    );
+    rememberAuditDeclaration(req, auditDeclarationOf(this.reflector, context.getHandler(), context.getClass()));
     const credential = presentedCredential(req);
     if (credential.kind === 'none') throw missing();
     if (credential.kind === 'ambiguous') throw refused();
