@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -25,6 +26,8 @@ export interface AppModuleOptions {
   /** Extra modules (tests mount probe controllers here; the pipeline stays the production one). */
   readonly extraModules?: readonly Type[];
   readonly schema?: SchemaExtensions;
+  /** Where log lines go instead of stdout (tests read them back). */
+  readonly logDestination?: DestinationStream;
 }
 
 /** The module graph of the service; built from an already-validated config. */
@@ -35,7 +38,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
+        LoggingModule.forRoot(config, options.logDestination),
         SecurityEventsModule,
         CryptoModule,
         DatabaseModule.forRoot(config, options.schema),

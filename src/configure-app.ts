@@ -11,6 +11,8 @@ import { rejectRepeatedQueryMiddleware } from './http/reject-repeated-query.midd
 import { requestIdMiddleware } from './http/request-id.middleware.js';
 import { API_VERSION_PREFIX } from './http/routes.js';
 import { securityHeaders } from './http/security-headers.js';
+import { ROOT_LOGGER } from './logging/logging.module.js';
+import { requestLoggerMiddleware } from './logging/request-logger.middleware.js';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { MetricsRegistry } from './metrics/metrics.registry.js';
 
@@ -22,12 +24,16 @@ import { MetricsRegistry } from './metrics/metrics.registry.js';
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Every API response is Cache-Control: no-store, so no client ever revalidates with an ETag;
+  // computing one would hash each body and turn it into a Buffer (a second socket write) for nothing.
+  app.set('etag', false);
   // Only an explicit hop count or proxy list makes X-Forwarded-For count (API.md §5).
   app.set('trust proxy', config.trustProxy === false ? false : config.trustProxy);
   // "simple" = node:querystring: flat keys, repeats become arrays (then refused below), no nested objects.
   app.set('query parser', 'simple');
 
   app.use(requestIdMiddleware);
+  app.use(requestLoggerMiddleware(app.get(ROOT_LOGGER)));
   app.use(securityHeaders(config.tls !== undefined));
   app.use(noStoreMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));

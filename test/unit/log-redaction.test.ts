@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
-import { buildPinoHttpOptions } from '../../src/logging/pino-options.js';
+import { buildPinoOptions } from '../../src/logging/pino-options.js';
 
 describe('log redaction', () => {
   it('removes credentials from headers and secret-named fields', () => {
@@ -13,7 +13,7 @@ describe('log redaction', () => {
         done();
       },
     });
-    const options = buildPinoHttpOptions('info');
+    const options = buildPinoOptions('info');
     const logger = pino({ level: 'info', redact: options.redact }, sink);
     logger.info({
       req: { headers: { authorization: 'Bearer eyJhbGciOi.secret', cookie: 'sid=abc', 'x-api-key': 'sk_live_1_secret' } },

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { ProbeModule } from './probe/probe.module.js';
+
+interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly requestId?: string;
+  readonly req?: { method: string; path: string; remoteAddress?: string };
+  readonly res?: { statusCode: number };
+  readonly responseTime?: number;
+  readonly [field: string]: unknown;
+}
+
+/** A pino destination that keeps every line, parsed. */
+function lineSink(): { sink: Writable; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const text of String(chunk).split('\n')) if (text.trim() !== '') lines.push(JSON.parse(text) as LogLine);
+      done();
+    },
+  });
+  return { sink, lines };
+}
+
+/** The request line is written on 'finish', just after the client has its answer. */
+async function lineFor(lines: LogLine[], requestId: string, msg: string): Promise<LogLine | undefined> {
+  for (let i = 0; i < 50; i++) {
+    const line = lines.find((l) => l.requestId === requestId && l.msg === msg);
+    if (line) return line;
+    await sleep(20);
+  }
+  return undefined;
+}
+
+/**
+ * Structured request logs (ASVS 16.2.1, 16.2.2): one line per request with its id, method, path,
+ * status and duration, and every line written while a request is handled carries its id.
+ */
+describe('request logging', () => {
+  describe('at LOG_LEVEL=info', () => {
+    let t: TestApp;
+    const { sink, lines } = lineSink();
+
+    before(async () => {
+      t = await startTestApp({ LOG_LEVEL: 'info' }, { extraModules: [ProbeModule], logDestination: sink });
+    });
+    after(async () => t.close());
+
+    it('writes one line per request with its id, method, path without the query, status and duration', async () => {
+      const id = 'log-test-0000001';
+      const res = await t.http.get('/api/v1/probe/log?token=do-not-log-me').set('X-Request-Id', id);
+      assert.equal(res.status, 200);
+      const line = await lineFor(lines, id, 'request completed');
+      assert.ok(line, 'no request line');
+      assert.deepEqual(line.req, { method: 'GET', path: '/api/v1/probe/log', remoteAddress: line.req?.remoteAddress });
+      assert.equal(line.res?.statusCode, 200);
+      assert.equal(typeof line.responseTime, 'number');
+      assert.equal(lines.filter((l) => l.requestId === id && l.msg === 'request completed').length, 1);
+      assert.ok(!JSON.stringify(lines).includes('do-not-log-me'), 'the query string is never logged');
+    });
+
+    it('gives a line written during the request, without passing the id, the request id', async () => {
+      const id = 'log-test-0000002';
+      await t.http.get('/api/v1/probe/log').set('X-Request-Id', id);
+      const line = await lineFor(lines, id, 'probe line');
+      assert.ok(line, 'the probe line does not carry the request id');
+      assert.equal(line.probe, true);
+    });
+
+    it('logs refused requests too, with their status', async () => {
+      const id = 'log-test-0000003';
+      const res = await t.http.get('/api/v1/notes').set('X-Request-Id', id);
+      assert.equal(res.status, 401);
+      const line = await lineFor(lines, id, 'request completed');
+      assert.equal(line?.res?.statusCode, 401);
+    });
+
+    it('writes no line for liveness probes', async () => {
+      const id = 'log-test-0000004';
+      assert.equal((await t.http.get('/health/live').set('X-Request-Id', id)).status, 200);
+      await t.http.get('/api/v1/probe/log').set('X-Request-Id', 'log-test-0000005');
+      assert.ok(await lineFor(lines, 'log-test-0000005', 'request completed'));
+      assert.equal(lines.filter((l) => l.requestId === id).length, 0);
+    });
+  });
+
+  describe('at LOG_LEVEL=warn', () => {
+    let t: TestApp;
+    const { sink, lines } = lineSink();
+
+    before(async () => {
+      t = await startTestApp({ LOG_LEVEL: 'warn' }, { extraModules: [ProbeModule], logDestination: sink });
+    });
+    after(async () => t.close());
+
+    it('writes no request lines', async () => {
+      await t.http.get('/api/v1/probe/log').set('X-Request-Id', 'log-test-0000006');
+      await sleep(200);
+      assert.equal(lines.filter((l) => l.msg === 'request completed' || l.msg === 'probe line').length, 0);
+    });
+  });
+});
