@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/commo
 import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { clientOf } from '../http/client-context.js';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator.js';
 import type { UserView } from '../users/user-view.js';
 import { Authenticated, Public } from './access/access.decorators.js';
@@ -36,7 +37,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
-    return this.auth.login(body.email, body.password, req.ip);
+    return this.auth.login(body.email, body.password, clientOf(req));
   }
 
   @Audited('auth.refresh')
@@ -45,7 +46,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   refresh(@Body() body: RefreshDto, @Req() req: Request): Promise<TokenPairView> {
-    return this.auth.refresh(body.refreshToken, req.ip);
+    return this.auth.refresh(body.refreshToken, clientOf(req));
   }
 
   @Audited('auth.logout')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BlindIndexService } from '../crypto/blind-index.service.js';
 import { ProblemException } from '../http/problem.exception.js';
+import type { ClientContext } from '../http/client-context.js';
 import type { User } from '../users/user.entity.js';
 import { toUserView, type UserView } from '../users/user-view.js';
 import { UsersService } from '../users/users.service.js';
@@ -41,7 +42,7 @@ export class AuthService {
     return toUserView(user);
   }
 
-  async login(email: string, password: string, ip: string | undefined): Promise<TokenPairView> {
+  async login(email: string, password: string, client: ClientContext): Promise<TokenPairView> {
     const accountKey = this.blindIndex.email(email);
     const locked = await this.lockout.isLocked(accountKey);
     const user = await this.users.findByEmail(email);
@@ -49,11 +50,11 @@ export class AuthService {
     if (!user) {
       // Same argon2 work as a real account, so response time does not reveal unknown emails.
       await this.hasher.verifyDummy(candidate);
-      await this.lockout.recordFailure(accountKey, ip);
+      await this.lockout.recordFailure(accountKey, client);
       throw invalidCredentials();
     }
     const valid = await this.hasher.verify(user.passwordHash, candidate);
-    if (!valid) await this.lockout.recordFailure(accountKey, ip);
+    if (!valid) await this.lockout.recordFailure(accountKey, client);
     if (!valid || locked || user.disabled) throw invalidCredentials();
 
     await this.lockout.recordSuccess(accountKey);
@@ -64,8 +65,8 @@ export class AuthService {
     return this.tokenPair(user, session.sessionId, session.refreshToken);
   }
 
-  async refresh(refreshToken: string, ip: string | undefined): Promise<TokenPairView> {
-    const rotated = await this.sessions.rotate(refreshToken, ip);
+  async refresh(refreshToken: string, client: ClientContext): Promise<TokenPairView> {
+    const rotated = await this.sessions.rotate(refreshToken, client);
     if (!rotated.ok) throw invalidCredentials();
     const user = await this.users.findById(rotated.userId);
     if (!user || user.disabled) {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { ClientContext } from '../http/client-context.js';
 import { SecurityEvents } from '../security-events/security-events.js';
 import { STATE_STORE, type StateStore } from '../shared-state/state-store.js';
 
@@ -21,13 +22,13 @@ export class LoginLockout {
     return (await this.store.get(`login-locked:${accountKey}`)) !== undefined;
   }
 
-  async recordFailure(accountKey: string, ip: string | undefined): Promise<void> {
+  async recordFailure(accountKey: string, client: ClientContext): Promise<void> {
     const { maxFailures, lockoutSeconds } = this.config.login;
     const failures = await this.store.increment(`login-failures:${accountKey}`, lockoutSeconds);
     if (failures >= maxFailures) {
       await this.store.set(`login-locked:${accountKey}`, '1', lockoutSeconds);
       await this.store.delete(`login-failures:${accountKey}`);
-      this.events.record('account_locked', { ip, failures, lockoutSeconds });
+      this.events.record('account_locked', { ...client, failures, lockoutSeconds });
     }
   }
 

@@ -8,9 +8,12 @@ import { buildPinoOptions } from './pino-options.js';
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /**
- * Structured JSON logs (pino) with the request id on every line and secrets redacted.
- * nestjs-pino logs through our root logger and, with `useExisting`, binds the per-request
- * logger that src/logging/request-logger.middleware.ts made instead of running pino-http.
+ * Structured JSON logs (pino) with secrets redacted. nestjs-pino provides Nest's logger and
+ * the injectable PinoLogger, both writing through our root logger. Its request middleware is
+ * not mounted (`forRoutes: []`): it would run pino-http and bind every request to an
+ * AsyncLocalStorage context, which together cost a third of a health check's CPU and 15 % of a
+ * note read on Node 20 (docs/performance.md). Request lines come from
+ * src/logging/request-logger.middleware.ts; lines about a request carry its id explicitly.
  */
 @Module({})
 export class LoggingModule {
@@ -19,7 +22,7 @@ export class LoggingModule {
       destination === undefined ? pino(buildPinoOptions(config.logLevel)) : pino(buildPinoOptions(config.logLevel), destination);
     return {
       module: LoggingModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: { logger: root }, useExisting: true })],
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger: root }, useExisting: true, forRoutes: [] })],
       providers: [{ provide: ROOT_LOGGER, useValue: root }],
       exports: [LoggerModule, ROOT_LOGGER],
     };

@@ -9,7 +9,7 @@ export interface StructuredLogger {
 
 /**
  * Writes each security event as one structured pino line (`securityEvent: true`, `type`, details),
- * inside the request's log context when there is one, so it carries the requestId (ASVS 16.2.1).
+ * with the `requestId` of the request that caused it when the recorder passes one (ASVS 16.2.1).
  */
 @Injectable()
 export class LoggingSecurityEvents extends SecurityEvents {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { registerUser } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { ProbeModule } from './probe/probe.module.js';
 
@@ -39,7 +40,7 @@ async function lineFor(lines: LogLine[], requestId: string, msg: string): Promis
 
 /**
  * Structured request logs (ASVS 16.2.1, 16.2.2): one line per request with its id, method, path,
- * status and duration, and every line written while a request is handled carries its id.
+ * status and duration; security events caused by a request carry the same id.
  */
 describe('request logging', () => {
   describe('at LOG_LEVEL=info', () => {
@@ -47,29 +48,34 @@ describe('request logging', () => {
     const { sink, lines } = lineSink();
 
     before(async () => {
-      t = await startTestApp({ LOG_LEVEL: 'info' }, { extraModules: [ProbeModule], logDestination: sink });
+      t = await startTestApp(
+        { LOG_LEVEL: 'info', LOGIN_MAX_FAILURES: '2' },
+        { extraModules: [ProbeModule], logDestination: sink },
+      );
     });
     after(async () => t.close());
 
     it('writes one line per request with its id, method, path without the query, status and duration', async () => {
       const id = 'log-test-0000001';
-      const res = await t.http.get('/api/v1/probe/log?token=do-not-log-me').set('X-Request-Id', id);
+      const res = await t.http.get('/api/v1/probe/page?limit=77').set('X-Request-Id', id);
       assert.equal(res.status, 200);
       const line = await lineFor(lines, id, 'request completed');
       assert.ok(line, 'no request line');
-      assert.deepEqual(line.req, { method: 'GET', path: '/api/v1/probe/log', remoteAddress: line.req?.remoteAddress });
+      assert.deepEqual(line.req, { method: 'GET', path: '/api/v1/probe/page', remoteAddress: line.req?.remoteAddress });
       assert.equal(line.res?.statusCode, 200);
       assert.equal(typeof line.responseTime, 'number');
       assert.equal(lines.filter((l) => l.requestId === id && l.msg === 'request completed').length, 1);
-      assert.ok(!JSON.stringify(lines).includes('do-not-log-me'), 'the query string is never logged');
+      assert.ok(!JSON.stringify(lines).includes('limit=77'), 'the query string is never logged');
     });
 
-    it('gives a line written during the request, without passing the id, the request id', async () => {
+    it('gives a security event caused by a request that request id', async () => {
+      const { email } = await registerUser(t, 'lockme');
+      await t.http.post('/api/v1/auth/login').send({ email, password: 'not the password at all' });
       const id = 'log-test-0000002';
-      await t.http.get('/api/v1/probe/log').set('X-Request-Id', id);
-      const line = await lineFor(lines, id, 'probe line');
-      assert.ok(line, 'the probe line does not carry the request id');
-      assert.equal(line.probe, true);
+      await t.http.post('/api/v1/auth/login').set('X-Request-Id', id).send({ email, password: 'not the password at all' });
+      const line = await lineFor(lines, id, 'security event: account_locked');
+      assert.ok(line, 'the account_locked line does not carry the request id of the login that locked the account');
+      assert.equal(line.securityEvent, true);
     });
 
     it('logs refused requests too, with their status', async () => {
@@ -83,7 +89,7 @@ describe('request logging', () => {
     it('writes no line for liveness probes', async () => {
       const id = 'log-test-0000004';
       assert.equal((await t.http.get('/health/live').set('X-Request-Id', id)).status, 200);
-      await t.http.get('/api/v1/probe/log').set('X-Request-Id', 'log-test-0000005');
+      await t.http.get('/api/v1/probe/page').set('X-Request-Id', 'log-test-0000005');
       assert.ok(await lineFor(lines, 'log-test-0000005', 'request completed'));
       assert.equal(lines.filter((l) => l.requestId === id).length, 0);
     });
@@ -99,9 +105,9 @@ describe('request logging', () => {
     after(async () => t.close());
 
     it('writes no request lines', async () => {
-      await t.http.get('/api/v1/probe/log').set('X-Request-Id', 'log-test-0000006');
+      await t.http.get('/api/v1/probe/page').set('X-Request-Id', 'log-test-0000006');
       await sleep(200);
-      assert.equal(lines.filter((l) => l.msg === 'request completed' || l.msg === 'probe line').length, 0);
+      assert.equal(lines.filter((l) => l.msg === 'request completed').length, 0);
     });
   });
 });

@@ -98,7 +98,7 @@ describe('login has no timing or response oracle', () => {
   async function attempt(email: string, candidate: string) {
     hasher.verifications = 0;
     hasher.dummyVerifications = 0;
-    const refusal = await auth.login(email, candidate, '127.0.0.1').then(
+    const refusal = await auth.login(email, candidate, { ip: '127.0.0.1', requestId: 'test-request' }).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -143,7 +143,10 @@ describe('login has no timing or response oracle', () => {
   it('records one account_locked security event when a lock starts, without the email', async () => {
     await lock('alice@example.com');
     assert.deepEqual(events, [
-      { type: 'account_locked', details: { ip: '127.0.0.1', failures: MAX_FAILURES, lockoutSeconds: 60 } },
+      {
+        type: 'account_locked',
+        details: { ip: '127.0.0.1', requestId: 'test-request', failures: MAX_FAILURES, lockoutSeconds: 60 },
+      },
     ]);
     assert.doesNotMatch(JSON.stringify(events), /alice/);
   });

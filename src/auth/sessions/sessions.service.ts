@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { ClientContext } from '../../http/client-context.js';
 import { PepperedHash } from '../../crypto/peppered-hash.js';
 import { SecurityEvents } from '../../security-events/security-events.js';
 import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
@@ -59,7 +60,7 @@ export class SessionsService implements OnApplicationBootstrap {
     return { sessionId: session.id, refreshToken };
   }
 
-  async rotate(presented: string, ip: string | undefined): Promise<RotationResult> {
+  async rotate(presented: string, client: ClientContext): Promise<RotationResult> {
     const tokens = this.dataSource.getRepository(RefreshToken);
     const token = await tokens.findOne({ where: { tokenHash: this.hasher.hash(presented) } });
     if (!token) return { ok: false };
@@ -76,7 +77,7 @@ export class SessionsService implements OnApplicationBootstrap {
     });
     if (!claimed) {
       await this.revoke(session.id);
-      this.events.record('refresh_token_reuse', { ip, sessionId: session.id, userId: session.userId });
+      this.events.record('refresh_token_reuse', { ...client, sessionId: session.id, userId: session.userId });
       return { ok: false };
     }
     return { ok: true, userId: session.userId, sessionId: session.id, refreshToken: next };

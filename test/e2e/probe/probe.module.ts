@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Module, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { PinoLogger } from 'nestjs-pino';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Public } from '../../../src/auth/access/access.decorators.js';
 
@@ -29,15 +28,6 @@ export const LEAKY_MESSAGE =
 @Public()
 @Controller({ path: 'probe', version: '1' })
 class ProbeController {
-  constructor(private readonly logger: PinoLogger) {}
-
-  /** Logs a line without passing the request id: the request's log context must add it. */
-  @Get('log')
-  log(): { logged: true } {
-    this.logger.info({ probe: true }, 'probe line');
-    return { logged: true };
-  }
-
   @Post('echo')
   echo(@Body() body: EchoDto): EchoDto {
     return body;
