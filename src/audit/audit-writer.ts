@@ -10,8 +10,7 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-/** How long the first event of a batch waits for company, and the largest batch. */
-const BATCH_WINDOW_MS = 2;
+/** The largest batch. */
 const MAX_BATCH = 200;
 /** Back-pressure: past this many waiting events, new requests wait for room (never dropped). */
 const MAX_QUEUE = 10_000;
@@ -20,14 +19,14 @@ const ANCHOR_INTERVAL_MS = 60_000;
 /**
  * Group commit for the audit trail (DESIGN §5). Each request waits until its event is committed
  * (no response before its evidence is durable: a crash loses no event for an answer a client
- * saw), but requests arriving together share one transaction, committed every few
- * milliseconds, so durability costs one commit per batch rather than per request. Events that
+ * saw), but requests handled in the same event-loop turn share one transaction, committed at
+ * the end of that turn, so durability costs one commit per batch rather than per request. Events that
  * arrive during a commit form the next batch. Shutdown drains the queue.
  */
 @Injectable()
 export class AuditWriter implements BeforeApplicationShutdown {
   private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private scheduled: NodeJS.Immediate | undefined;
   private draining: Promise<void> | undefined;
   private lastAnchor = 0;
   private readonly batchSize: Histogram;
@@ -59,7 +58,9 @@ export class AuditWriter implements BeforeApplicationShutdown {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       if (this.queue.length >= MAX_BATCH) void this.drain();
-      else this.timer ??= setTimeout(() => void this.drain(), BATCH_WINDOW_MS);
+      // The batch closes when this turn of the event loop has handled every request it read:
+      // at saturation that is dozens, at low load one, with no timer delaying a lone request.
+      else this.scheduled ??= setImmediate(() => void this.drain());
     });
   }
 
@@ -68,8 +69,8 @@ export class AuditWriter implements BeforeApplicationShutdown {
   }
 
   private drain(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
     this.draining ??= this.commitAll().finally(() => {
       this.draining = undefined;
       if (this.queue.length > 0) void this.drain();

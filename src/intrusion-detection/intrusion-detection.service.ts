@@ -64,7 +64,7 @@ export class IntrusionDetection {
         headers: { 'Retry-After': String(seconds) },
       });
     } catch (error) {
-      this.logger.error({ err: error }, 'could not check the client block list');
+      this.logger.error({ err: error, requestId: requestIdOf(req) }, 'could not check the client block list');
       return undefined;
     }
   }
@@ -75,7 +75,7 @@ export class IntrusionDetection {
     try {
       await this.detect(req, status);
     } catch (error) {
-      this.logger.error({ err: error }, 'intrusion detection failed for a request');
+      this.logger.error({ err: error, requestId: requestIdOf(req) }, 'intrusion detection failed for a request');
     }
   }
 
