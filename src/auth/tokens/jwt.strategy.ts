@@ -55,15 +55,26 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     this.maxLifetimeSeconds = config.jwt.accessTtlSeconds;
   }
 
-  /** A token verified before (same bytes, still in its time window, key still configured) skips to validation. */
-  override authenticate(req: Request, options?: object): void {
+  /**
+   * For a bearer token verified before (same bytes, still in its time window, its key still
+   * configured): the revocation and user checks, without passport's per-request plumbing
+   * (AuthenticationGuard calls this first). Undefined when the token must go through passport-jwt.
+   */
+  cachedPrincipal(req: Request): Promise<UserPrincipal | false> | undefined {
     const token = fromHeader(req);
     const claims = token === null ? undefined : this.verified.get(token);
-    if (claims === undefined || this.keys.verificationKey(claims.kid) === undefined) {
+    if (claims === undefined || this.keys.verificationKey(claims.kid) === undefined) return undefined;
+    return this.principalOf(claims);
+  }
+
+  /** The same shortcut when passport drives the strategy. */
+  override authenticate(req: Request, options?: object): void {
+    const cached = this.cachedPrincipal(req);
+    if (cached === undefined) {
       super.authenticate(req, options);
       return;
     }
-    this.principalOf(claims).then(
+    cached.then(
       (principal) => (principal ? this.success(principal) : this.fail(401)),
       (error: unknown) => this.error(error as Error),
     );
