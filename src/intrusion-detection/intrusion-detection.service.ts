@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { principalOf } from '../auth/access/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { clientOf } from '../http/client-context.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { requestIdOf } from '../http/request-id.middleware.js';
 import { requestPath } from '../http/route-template.js';
@@ -85,7 +86,7 @@ export class IntrusionDetection {
     const address = clientAddress(req.ip);
     const path = requestPath(req);
     const { windowSeconds, blockThreshold, blockSeconds } = this.config.ids;
-    const context = { ip: req.ip, actorId: principalOf(req)?.userId, requestId: requestIdOf(req), method: req.method, path };
+    const context = { ...clientOf(req), actorId: principalOf(req)?.userId, method: req.method, path };
     let suspicious = SUSPICIOUS_STATUSES.has(status);
 
     if (status === 400 || suspicious) {

@@ -68,12 +68,8 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     // per-request closures and promises (10 % of a note read's allocations, docs/performance.md).
     const cached = this.jwt.cachedPrincipal(req);
     if (cached === undefined) return (await super.canActivate(context)) as boolean;
-    let principal: UserPrincipal | false;
-    try {
-      principal = await cached;
-    } catch (error) {
-      return this.handleRequest(error, false); // throws: 503 for unknown revocation state, else 401
-    }
+    // handleRequest maps failures exactly as on the passport path: 503 when the revocation state is unknown, else 401.
+    const principal = await cached.catch((error: unknown) => this.handleRequest<UserPrincipal | false>(error, false));
     req.user = this.handleRequest(undefined, principal);
     return true;
   }

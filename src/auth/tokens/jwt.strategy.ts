@@ -57,27 +57,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   /**
    * For a bearer token verified before (same bytes, still in its time window, its key still
-   * configured): the revocation and user checks, without passport's per-request plumbing
-   * (AuthenticationGuard calls this first). Undefined when the token must go through passport-jwt.
+   * configured): the revocation and user checks, without passport (AuthenticationGuard calls
+   * this first, and hands the token to passport-jwt only when this returns undefined).
    */
   cachedPrincipal(req: Request): Promise<UserPrincipal | false> | undefined {
     const token = fromHeader(req);
     const claims = token === null ? undefined : this.verified.get(token);
     if (claims === undefined || this.keys.verificationKey(claims.kid) === undefined) return undefined;
     return this.principalOf(claims);
-  }
-
-  /** The same shortcut when passport drives the strategy. */
-  override authenticate(req: Request, options?: object): void {
-    const cached = this.cachedPrincipal(req);
-    if (cached === undefined) {
-      super.authenticate(req, options);
-      return;
-    }
-    cached.then(
-      (principal) => (principal ? this.success(principal) : this.fail(401)),
-      (error: unknown) => this.error(error as Error),
-    );
   }
 
   /** Called by passport-jwt after jsonwebtoken accepted the signature, header and registered claims. */
