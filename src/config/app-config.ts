@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly blindIndexKey: Buffer;
   readonly apiKeyPepper: Buffer;
   readonly redisUrl: string | undefined;
+  /** Circuit breaker in front of Redis (src/shared-state/circuit-breaker.ts). */
+  readonly redisCircuit: { readonly failureThreshold: number; readonly probeIntervalMs: number };
   readonly throttle: {
     readonly defaultLimit: number;
     readonly defaultTtlSeconds: number;

@@ -95,6 +95,10 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     blindIndexKey,
     apiKeyPepper,
     redisUrl: readSecret(env, 'REDIS_URL'),
+    redisCircuit: {
+      failureThreshold: readInt(env, 'REDIS_BREAKER_FAILURES', 3, 1, 1000),
+      probeIntervalMs: readInt(env, 'REDIS_BREAKER_PROBE_MS', 1000, 100, 60_000),
+    },
     throttle: {
       defaultLimit: readInt(env, 'THROTTLE_DEFAULT_LIMIT', 100, 1),
       defaultTtlSeconds: readInt(env, 'THROTTLE_DEFAULT_TTL', 60, 1),

@@ -74,7 +74,7 @@ export class MetricsRegistry {
 
   readonly sharedStateDegraded = new Gauge({
     name: 'shared_state_degraded',
-    help: '1 while Redis is unreachable and counters use per-instance memory, else 0.',
+    help: '1 while the Redis circuit breaker is open (Redis not answering: per-instance counters, revocation-dependent requests refused at once), else 0.',
     registers: [this.registry],
   });
 

@@ -2,11 +2,6 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import type { StateStore } from './state-store.js';
 import { StateStoreUnavailableError } from './state-store-unavailable.error.js';
 
-/** Told when the fallback starts or stops being used (a log line and a metric). */
-export interface FallbackListener {
-  (event: 'degraded' | 'recovered'): void;
-}
-
 /**
  * For counters whose loss is tolerable (rate limits, IDS counts and blocks): Redis first; while
  * Redis is unreachable, this instance's memory. Why not fail closed: refusing every request
@@ -15,14 +10,13 @@ export interface FallbackListener {
  * attacker may have caused the outage. Per-instance limits keep every client limited, at worst
  * to N times the limit across N instances, until Redis is back. Decisions that protect
  * accounts and tokens never use this class: they fail closed (state-store-unavailable.error.ts).
+ * Whether Redis is degraded is the circuit breaker's to say and log (circuit-breaker.ts), once per
+ * transition; this class only decides, per operation, where the counter lives.
  */
 export class FallbackStateStore implements StateStore, OnModuleDestroy {
-  private degraded = false;
-
   constructor(
     private readonly primary: StateStore,
     private readonly local: StateStore & Partial<OnModuleDestroy>,
-    private readonly listener: FallbackListener = () => undefined,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -47,18 +41,9 @@ export class FallbackStateStore implements StateStore, OnModuleDestroy {
 
   private async attempt<T>(operation: (store: StateStore) => Promise<T>): Promise<T> {
     try {
-      const result = await operation(this.primary);
-      if (this.degraded) {
-        this.degraded = false;
-        this.listener('recovered');
-      }
-      return result;
+      return await operation(this.primary);
     } catch (error) {
       if (!(error instanceof StateStoreUnavailableError)) throw error;
-      if (!this.degraded) {
-        this.degraded = true;
-        this.listener('degraded');
-      }
       return operation(this.local);
     }
   }

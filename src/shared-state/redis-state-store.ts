@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import type { StateStore } from './state-store.js';
 import { StateStoreUnavailableError } from './state-store-unavailable.error.js';
 
@@ -23,18 +24,23 @@ const READY_WAIT_MS = 3000;
  *
  * Failure policy: a command never waits for a reconnect. The offline queue is off, in-flight
  * commands are not retried and every command has a deadline, so an unreachable or hung Redis
- * turns into a StateStoreUnavailableError within about a second. Callers decide: revocation and
- * lockout checks fail closed (503); rate limits and IDS counters fall back to this instance's
- * memory (fallback-state-store.ts). The client keeps reconnecting in the background.
+ * turns into a StateStoreUnavailableError within about a second; after a few such failures the
+ * circuit breaker (circuit-breaker.ts) answers that error at once, without asking Redis, until a
+ * background probe gets an answer. Callers decide: revocation and lockout checks fail closed
+ * (503); rate limits and IDS counters fall back to this instance's memory
+ * (fallback-state-store.ts). The client keeps reconnecting in the background.
  */
 export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestroy {
   private readonly client: Redis;
   private state: 'starting' | 'up' | 'down' = 'starting';
+  /** Degraded (open) or not: read by /health/ready, the shared_state_degraded gauge and the logs. */
+  readonly circuit: CircuitBreaker;
 
   constructor(
     url: string,
     keyPrefix: string,
     private readonly logger: StateStoreLogger,
+    circuitOptions: CircuitBreakerOptions,
   ) {
     this.client = new Redis(url, {
       keyPrefix,
@@ -45,10 +51,27 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
       commandTimeout: 1000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
-    this.client.on('ready', () => this.report('up'));
+    this.circuit = new CircuitBreaker(circuitOptions, () => this.client.ping().then(() => undefined));
+    this.circuit.onChange(({ degraded, cause }) => {
+      // Once per transition (the breaker only reports changes); the cause is for operators only.
+      if (degraded)
+        this.logger.warn(
+          { sharedState: 'redis', circuit: 'open', cause },
+          'shared state degraded: Redis is not answering; per-instance counters for limits, 503 at once for revocation and lockout checks, probing in the background',
+        );
+      else this.logger.info({ sharedState: 'redis', circuit: 'closed' }, 'shared state recovered: Redis answers again');
+    });
+    this.client.on('ready', () => {
+      this.report('up');
+      this.circuit.probeSoon();
+    });
     // Logged once per change of state, not once per reconnect attempt; the cause is for operators only.
     this.client.on('error', (error: Error) => this.report('down', error.message));
-    this.client.on('close', () => this.report('down', 'connection closed'));
+    this.client.on('close', () => {
+      this.report('down', 'connection closed');
+      // A lost connection is a fact, not a guess: no need to wait for failed commands.
+      this.circuit.trip('connection closed');
+    });
   }
 
   private report(state: 'up' | 'down', cause?: string): void {
@@ -76,6 +99,7 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
 
   onModuleDestroy(): void {
     this.state = 'down';
+    this.circuit.stop();
     this.client.disconnect();
   }
 
@@ -101,16 +125,21 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
     });
   }
 
-  /** For /health/ready. */
+  /** For /health/ready: fails at once while the circuit is open. */
   async ping(): Promise<void> {
     await this.run('ping', () => this.client.ping());
   }
 
   private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    if (!this.circuit.allows()) throw new StateStoreUnavailableError(`redis ${operation}: circuit open`);
     try {
-      return await command();
+      const result = await command();
+      this.circuit.recordSuccess();
+      return result;
     } catch (error) {
-      throw new StateStoreUnavailableError(`redis ${operation}: ${error instanceof Error ? error.message : String(error)}`);
+      const cause = `redis ${operation}: ${error instanceof Error ? error.message : String(error)}`;
+      this.circuit.recordFailure(cause);
+      throw new StateStoreUnavailableError(cause);
     }
   }
 }

@@ -22,6 +22,17 @@ export const STATE_STORE = Symbol('STATE_STORE');
  */
 export const COUNTER_STATE_STORE = Symbol('COUNTER_STATE_STORE');
 
-/** Readiness probe of the shared store: a ping when Redis is configured, null in process. */
-export type SharedStateProbe = (() => Promise<void>) | null;
-export const SHARED_STATE_PROBE = Symbol('SHARED_STATE_PROBE');
+/**
+ * The Redis circuit (circuit-breaker.ts) as the rest of the app sees it; null in process (no Redis,
+ * nothing to degrade). For /health/ready, and for whoever must act when Redis answers again
+ * (e.g. re-publishing revocations that could not be written during the outage).
+ */
+export interface SharedStateCircuit {
+  /** True while the breaker is open: commands fail at once without asking Redis. */
+  readonly degraded: boolean;
+  /** Resolves when Redis answers a PING; rejects at once while degraded. */
+  ping(): Promise<void>;
+  /** Called once per change between healthy and degraded, never per request. */
+  onChange(listener: (change: { readonly degraded: boolean }) => void): void;
+}
+export const SHARED_STATE_CIRCUIT = Symbol('SHARED_STATE_CIRCUIT');
