@@ -2,13 +2,20 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP relay on a loopback port in front of a real service (Redis), so a test can cut the
- * connection and refuse new ones (an outage) and restore it, without touching the service itself.
+ * A TCP relay on a loopback port in front of a real service (Redis), so a test can inject the
+ * faults an operator meets, without touching the service itself:
+ * - cut(): drop every connection and refuse new ones (Redis down, connection refused);
+ * - hang(): keep connections open but hold every byte in both directions, new connections too
+ *   (Redis stuck, or a network that stalls: TCP delivers late, never out of order, so held bytes
+ *   are delivered in order when the hang ends, as a real stalled link would);
+ * - restore(): listen again and release whatever was held.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private listenPort = 0;
+  private hanging = false;
+  private held: { to: Socket; chunk: Buffer }[] = [];
 
   constructor(
     private readonly targetHost: string,
@@ -29,7 +36,8 @@ export class TcpProxy {
       }
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
-      client.pipe(upstream).pipe(client);
+      this.relay(client, upstream);
+      this.relay(upstream, client);
     });
     await new Promise<void>((resolve) => server.listen(this.listenPort, '127.0.0.1', resolve));
     this.listenPort = (server.address() as AddressInfo).port;
@@ -40,13 +48,30 @@ export class TcpProxy {
   async cut(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.held = [];
     for (const socket of this.sockets) socket.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Listens again on the same port. */
+  /** Holds all traffic from now on: every command waits, no connection closes. */
+  hang(): void {
+    this.hanging = true;
+  }
+
+  /** Listens again on the same port (after cut) and delivers held traffic in order (after hang). */
   async restore(): Promise<void> {
-    await this.start();
+    if (!this.server) await this.start();
+    this.hanging = false;
+    const held = this.held;
+    this.held = [];
+    for (const { to, chunk } of held) if (!to.destroyed) to.write(chunk);
+  }
+
+  private relay(from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      if (this.hanging) this.held.push({ to, chunk });
+      else if (!to.destroyed) to.write(chunk);
+    });
   }
 }
 
