@@ -20,6 +20,8 @@ import { waitFor } from '../support/tls-client.js';
 const FAST_MS = 500;
 /** REDIS_BREAKER_FAILURES, the default, spelled out so the test says what it relies on. */
 const FAILURES = 3;
+/** commandTimeout in src/shared-state/redis-state-store.ts. */
+const COMMAND_DEADLINE_MS = 1000;
 const DEGRADED_LOG = 'shared state degraded';
 const RECOVERED_LOG = 'shared state recovered';
 
@@ -125,10 +127,18 @@ describe(
       assert.equal((await httpFrom(b.port, { path: '/api/v1/auth/me', headers: bearer, from: '127.0.0.93' })).status, 200);
     });
 
-    it('opens the circuit after REDIS_BREAKER_FAILURES timed-out commands and says so once', async () => {
+    it('opens the circuit after REDIS_BREAKER_FAILURES timed-out commands, and says so once: the hang costs only those', async () => {
       proxy.hang();
-      // Each public request makes two Redis commands (rate limit, IDS block); each times out once.
-      for (let i = 0; i < FAILURES; i++) await httpFrom(b.port, { path: '/.well-known/jwks.json', from: '127.0.0.94' });
+      // Each public request makes two Redis commands (IDS block, rate limit), one after the other:
+      // the first request waits for two deadlines, the second for the third failure, which trips.
+      const started = performance.now();
+      const statuses: number[] = [];
+      for (let i = 0; i < FAILURES; i++)
+        statuses.push((await httpFrom(b.port, { path: '/.well-known/jwks.json', from: '127.0.0.94' })).status);
+      const elapsed = performance.now() - started;
+      assert.deepEqual(statuses, Array(FAILURES).fill(200), 'public routes keep serving');
+      // Without the breaker these requests cost 2 × FAILURES deadlines; with it, FAILURES in all.
+      assert.ok(elapsed < (FAILURES + 1) * COMMAND_DEADLINE_MS, `the trip took ${Math.round(elapsed)} ms`);
       assert.equal(await degradedGauge(), 1);
       await waitFor(() => b.output().includes(DEGRADED_LOG), 5000, 'the degraded log line');
     });
