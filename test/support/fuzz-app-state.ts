@@ -39,6 +39,8 @@ export function verifyAuditChain(t: TestApp): Promise<ChainVerification> {
 
 /** The route the newest audit event names: a route template when the request matched a route. */
 export async function latestAuditRoute(t: TestApp): Promise<string | undefined> {
-  const [row] = (await t.app.get(DataSource).query('SELECT route FROM audit_events ORDER BY seq DESC LIMIT 1')) as { route: string }[];
+  const [row] = (await t.app.get(DataSource).query('SELECT route FROM audit_events ORDER BY seq DESC LIMIT 1')) as {
+    route: string;
+  }[];
   return row?.route;
 }

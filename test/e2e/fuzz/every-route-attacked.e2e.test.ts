@@ -44,7 +44,9 @@ describe('property-based attacks on every route of the OpenAPI document', () => 
     const auditEventsAdded = (await auditEventCount(t)) - auditBefore;
     const stateChanged = response.status >= 400 && (await stateFingerprint(t)) !== stateBefore;
     const auditRoute = auditEventsAdded > 0 ? await latestAuditRoute(t) : undefined;
-    const routed = (response.status >= 200 && response.status < 300) || (response.status !== 404 && auditRoute !== undefined && templates.has(auditRoute));
+    const routed =
+      (response.status >= 200 && response.status < 300) ||
+      (response.status !== 404 && auditRoute !== undefined && templates.has(auditRoute));
     const violations = violationsOf(generated, { response, auditEventsAdded, stateChanged, routed });
     // A request that changed something may have ended a session or deleted a target.
     if (response.status < 400 && operation.method !== 'GET') await cast.heal();

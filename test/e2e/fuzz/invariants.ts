@@ -87,7 +87,10 @@ export function violationsOf(attack: Attack, observed: Observation): Violation[]
   // A refusal before routing (a repeated query parameter, a body that is not JSON) is fine; a
   // guard, a pipe or a handler answering means the spelling reached a route.
   if (['case-varied', 'trailing-slash', 'double-slash', 'dot-segment'].includes(attack.spelling.kind) && observed.routed) {
-    fail('another spelling of a path is not routed', `${attack.spelling.kind} ${attack.spelling.path} answered ${status} from a route`);
+    fail(
+      'another spelling of a path is not routed',
+      `${attack.spelling.kind} ${attack.spelling.path} answered ${status} from a route`,
+    );
   }
   if (ok && contentType.includes('json')) {
     let body: Record<string, unknown> = {};
