@@ -3,7 +3,7 @@
  * minute on SQLite and make every run the same; the variables replay a failure or dig deeper:
  * - FUZZ_SEED: base seed (each operation derives its own from it and its name);
  * - FUZZ_RUNS: generated requests per operation;
- * - FUZZ_ONLY: attack only the operations whose key (`POST /api/v1/notes`) contains this text;
+ * - FUZZ_ONLY: attack only the operation with this key (`POST /api/v1/notes`), or else those whose key contains it;
  * - FUZZ_PATH: fast-check's replay path of a reported failure (use with FUZZ_SEED and FUZZ_ONLY);
  * - FUZZ_SURVEY=1: do not stop at the first failure of an operation: run every request, then
  *   report each broken invariant once with its first example (no shrinking).

@@ -32,7 +32,7 @@ const LEAKS: readonly (readonly [string, RegExp])[] = [
 ];
 
 /** Health probes are left out of the audit on purpose (docs/audit.md); everything else is one event. */
-function expectedAuditEvents(attack: Attack, status: number): number {
+export function expectedAuditEvents(attack: Attack, status: number): number {
   const probeServed = attack.spelling.path.startsWith('/health/') && (status < 400 || status === 503);
   return probeServed ? 0 : 1;
 }

@@ -64,5 +64,5 @@ export function spelling(segments: readonly Segment[]): fc.Arbitrary<Spelling> {
       },
     );
   }
-  return fc.oneof(...options);
+  return fc.oneof({ withCrossShrink: true }, ...options);
 }

@@ -23,6 +23,7 @@ const hostileValue = fc.oneof(
 function field(param: Parameter): fc.Arbitrary<readonly string[]> {
   const name = percentEncode(param.name);
   return fc.oneof(
+    { withCrossShrink: true },
     { weight: 3, arbitrary: fc.constant([]) },
     { weight: 3, arbitrary: plausible(param.schema).map((v) => [`${name}=${percentEncode(v)}`]) },
     { weight: 3, arbitrary: hostileValue.map((v) => [`${name}=${v}`]) },

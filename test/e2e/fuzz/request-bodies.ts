@@ -160,12 +160,14 @@ function bodiesFor(schema: ObjectSchema, known: KnownIds): fc.Arbitrary<BodyAtta
       },
     );
   }
-  return fc.oneof(...attacks);
+  // Cross-shrinking reduces a failing body towards a valid one, so the counterexample shows what matters.
+  return fc.oneof({ withCrossShrink: true }, ...attacks);
 }
 
 /** Bodies for a route that declares none: mostly none, sometimes one it must refuse. */
 function bodiesForBodiless(): fc.Arbitrary<BodyAttack> {
   return fc.oneof(
+    { withCrossShrink: true },
     { weight: 3, arbitrary: fc.constant<BodyAttack>({ kind: 'none' }) },
     {
       weight: 1,
