@@ -71,7 +71,13 @@ describe('property-based attacks on every route of the OpenAPI document', () => 
     const title = `neighbour ${randomUUID()}`;
     const before = await neighbour.title();
     const auditBefore = await auditEventCount(t);
-    const [response, neighbourStatus] = await Promise.all([sendRaw(t, request), neighbour.rename(title)]);
+    // The neighbour's refused knock is as quick as the attack, so their audit events tend to share a batch;
+    // the edit is the state change that must not outlive a lost event.
+    const [response, knockStatus, neighbourStatus] = await Promise.all([
+      sendRaw(t, request),
+      neighbour.knock(),
+      neighbour.rename(title),
+    ]);
     const auditEventsAdded = (await auditEventCount(t)) - auditBefore;
     const after = await neighbour.title();
     const violations: Violation[] = [];
@@ -82,21 +88,27 @@ describe('property-based attacks on every route of the OpenAPI document', () => 
         detail: `the neighbour's PATCH answered ${neighbourStatus}`,
       });
     }
+    if (knockStatus !== 401) {
+      violations.push({
+        invariant: "one bad request never fails its neighbour's",
+        detail: `the neighbour's anonymous GET answered ${knockStatus}, not 401`,
+      });
+    }
     if (neighbourStatus !== 200 && after !== before) {
       violations.push({
         invariant: 'no side effect without a recorded event',
         detail: `the neighbour's PATCH answered ${neighbourStatus} but applied`,
       });
     }
-    const expected = expectedAuditEvents(generated, response.status) + 1;
+    const expected = expectedAuditEvents(generated, response.status) + 2;
     if (auditEventsAdded !== expected) {
       violations.push({
         invariant: 'exactly one audit event per request',
-        detail: `${auditEventsAdded} events for the attack and its neighbour, expected ${expected}`,
+        detail: `${auditEventsAdded} events for the attack and its neighbour's two requests, expected ${expected}`,
       });
     }
     if (response.status < 400 && operation.method !== 'GET') await cast.heal();
-    const exchange = `${describeExchange(request, response, t.db.kind)}\n  neighbour: PATCH its own note → ${neighbourStatus}`;
+    const exchange = `${describeExchange(request, response, t.db.kind)}\n  neighbour: GET without credentials → ${knockStatus}, PATCH its own note → ${neighbourStatus}`;
     return { violations, exchange };
   }
 

@@ -34,6 +34,11 @@ export class Neighbour {
     return res.status;
   }
 
+  /** A request refused as cheaply as most attacks are (no credentials): 401 unless something else broke. */
+  async knock(): Promise<number> {
+    return (await this.t.http.get(`/api/v1/notes/${this.noteId}`)).status;
+  }
+
   async title(): Promise<string> {
     const res = await this.t.http.get(`/api/v1/notes/${this.noteId}`).set(...bearer(this.token));
     assert.equal(res.status, 200, JSON.stringify(res.body));
