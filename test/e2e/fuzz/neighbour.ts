@@ -39,6 +39,11 @@ export class Neighbour {
     return (await this.t.http.get(`/api/v1/notes/${this.noteId}`)).status;
   }
 
+  /** Its own read, authenticated: 200 unless something else broke. */
+  async read(): Promise<number> {
+    return (await this.t.http.get(`/api/v1/notes/${this.noteId}`).set(...bearer(this.token))).status;
+  }
+
   async title(): Promise<string> {
     const res = await this.t.http.get(`/api/v1/notes/${this.noteId}`).set(...bearer(this.token));
     assert.equal(res.status, 200, JSON.stringify(res.body));
