@@ -12,6 +12,17 @@ const MOVING_COLUMNS = new Set(['last_used_at', 'last_used_ip', 'use_count']);
 
 export async function stateFingerprint(t: TestApp): Promise<string> {
   const dataSource = t.app.get(DataSource);
+  if (t.db.kind === 'postgres') {
+    // One round trip instead of six: this runs twice per generated request.
+    const rows = TABLES.map(
+      (table) =>
+        `SELECT '${table}' || (to_jsonb(t) - ${[...MOVING_COLUMNS].map((c) => `'${c}'`).join(' - ')})::text AS line FROM ${table} t`,
+    );
+    const [row] = (await dataSource.query(
+      `SELECT md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) AS digest FROM (${rows.join(' UNION ALL ')}) lines`,
+    )) as { digest: string }[];
+    return row!.digest;
+  }
   const tables: string[] = [];
   for (const table of TABLES) {
     const rows = (await dataSource.query(`SELECT * FROM ${table}`)) as Record<string, unknown>[];

@@ -46,7 +46,7 @@ export function attackOn(operation: Operation, cast: Cast): fc.Arbitrary<Attack>
     forged: forgedCredential,
     spelling: path,
     query: queryString(operation.queryParams),
-    body: requestBody(operation.body, { user: cast.known(['victim']), any: cast.known() }),
+    body: requestBody(operation.body, { user: cast.known(['victim']), any: cast.known(), login: cast.loginTarget() }),
     requestId,
   });
 }

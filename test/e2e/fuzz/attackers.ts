@@ -36,6 +36,7 @@ export class Cast {
   private tokens: Record<'user' | 'admin', string> = { user: '', admin: '' };
   private ids: Record<Slot, string> = { note: '', apiKey: '', victim: '' };
   private adminKey = '';
+  private target: Account | undefined;
 
   private constructor(
     private readonly t: TestApp,
@@ -46,6 +47,7 @@ export class Cast {
   static async assemble(t: TestApp, admin: Pick<Account, 'email' | 'password'>): Promise<Cast> {
     const cast = new Cast(t, await registerUser(t, 'fuzz-user'), admin);
     cast.ids.victim = (await registerUser(t, 'fuzz-victim')).id;
+    cast.target = await registerUser(t, 'fuzz-login-target');
     cast.tokens.user = (await login(t, cast.user)).accessToken;
     cast.tokens.admin = (await login(t, admin)).accessToken;
     const key = await t.http
@@ -61,6 +63,11 @@ export class Cast {
   /** An id of a live object, read when a run is generated (ids change when `heal` recreates objects). */
   known(slots: readonly Slot[] = SLOTS): fc.Arbitrary<string> {
     return fc.constantFrom(...slots).map((slot) => this.ids[slot]);
+  }
+
+  /** Credentials of an account no attacker holds, for logins that should succeed. */
+  loginTarget(): fc.Arbitrary<{ email: string; password: string }> {
+    return fc.constant(null).map(() => ({ email: this.target!.email, password: this.target!.password }));
   }
 
   /** Headers for an attacker; `forged` is the generated fake credential. */

@@ -6,6 +6,8 @@ import type { FieldSchema } from './openapi-operations.js';
 export interface KnownIds {
   readonly user: fc.Arbitrary<string>;
   readonly any: fc.Arbitrary<string>;
+  /** The email and password of an account that exists and is no attacker, so a login can succeed. */
+  readonly login: fc.Arbitrary<{ email: string; password: string }>;
 }
 
 const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 });

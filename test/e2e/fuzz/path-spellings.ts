@@ -49,6 +49,13 @@ export function spelling(segments: readonly Segment[]): fc.Arbitrary<Spelling> {
     const letter = fc.constantFrom(...letters);
     options.push(
       {
+        weight: 1,
+        arbitrary: fc.constant<Spelling>({
+          kind: 'case-varied',
+          path: '/' + segments.map((s) => (s.literal ? s.wire.toUpperCase() : s.wire)).join('/'),
+        }),
+      },
+      {
         weight: 2,
         arbitrary: letter.map((at) => ({
           kind: 'case-varied' as const,

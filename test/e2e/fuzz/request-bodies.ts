@@ -130,6 +130,18 @@ function bodiesFor(schema: ObjectSchema, known: KnownIds): fc.Arbitrary<BodyAtta
         })),
     },
   ];
+  if (names.includes('email') && names.includes('password')) {
+    // Valid credentials: a login that succeeds answers tokens, which must never be cacheable,
+    // whatever the spelling of the path.
+    attacks.push({
+      weight: 2,
+      arbitrary: fc
+        .tuple(valid, known.login)
+        .map(([entries, { email, password }]) =>
+          json('known-credentials')(withField(withField(entries, 'email', email), 'password', password)),
+        ),
+    });
+  }
   if (names.length > 0) {
     const name = fc.constantFrom(...names);
     attacks.push(
