@@ -94,6 +94,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     fieldEncryptionKeys,
     blindIndexKey,
     apiKeyPepper,
+    apiKeysMaxPerUser: readInt(env, 'API_KEYS_MAX_PER_USER', 25, 1, 10_000),
     redisUrl: readSecret(env, 'REDIS_URL'),
     throttle: {
       defaultLimit: readInt(env, 'THROTTLE_DEFAULT_LIMIT', 100, 1),

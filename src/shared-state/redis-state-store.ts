@@ -30,6 +30,7 @@ const READY_WAIT_MS = 3000;
 export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestroy {
   private readonly client: Redis;
   private state: 'starting' | 'up' | 'down' = 'starting';
+  private readonly reconnectListeners: (() => void)[] = [];
 
   constructor(
     url: string,
@@ -53,9 +54,20 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
 
   private report(state: 'up' | 'down', cause?: string): void {
     if (state === this.state) return;
+    const previous = this.state;
     this.state = state;
+    if (state === 'up' && previous === 'down') for (const listener of this.reconnectListeners) listener();
     if (state === 'up') this.logger.info({ sharedState: 'redis' }, 'shared state: Redis connected');
     else this.logger.warn({ sharedState: 'redis', cause }, 'shared state: Redis unreachable');
+  }
+
+  /**
+   * Called synchronously each time Redis answers again after being unreachable, before any
+   * command can use the new connection: revocations re-arm from the database then (it may have
+   * lost entries, or missed writes that failed meanwhile; see revocation-sync.ts).
+   */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   /** Waits briefly for the first connection so a healthy start serves with shared state at once. */
