@@ -70,11 +70,7 @@ export class AuthService {
     // Reuse, a stale token version, a disabled or deleted user: all decided (and revoked) inside rotate.
     const rotated = await this.sessions.rotate(refreshToken, client);
     if (!rotated.ok) throw invalidCredentials();
-    return this.tokenPair(
-      { id: rotated.userId, tokenVersion: rotated.tokenVersion },
-      rotated.sessionId,
-      rotated.refreshToken,
-    );
+    return this.tokenPair({ id: rotated.userId, tokenVersion: rotated.tokenVersion }, rotated.sessionId, rotated.refreshToken);
   }
 
   /** Ends the caller's session (its refresh family and every access token of it), and optionally another of theirs. */

@@ -92,7 +92,8 @@ export class UsersAdminService {
       await change.revokeSessionsOf(id);
       await this.apiKeys.revokeAllOf(id, manager);
     }
-    if (roleChanged) await change.event('account_role_changed', { actorId: actor.userId, userId: id, from: target.role, to: role });
+    if (roleChanged)
+      await change.event('account_role_changed', { actorId: actor.userId, userId: id, from: target.role, to: role });
     if (disabledChanged) await change.event('account_status_changed', { actorId: actor.userId, userId: id, disabled });
     return Object.assign(target, { role, disabled, tokenVersion, updatedAt });
   }

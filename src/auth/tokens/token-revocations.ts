@@ -40,7 +40,10 @@ export class TokenRevocations {
   }
 
   /** Writes the entry; rejects (StateStoreUnavailableError) when the store cannot take it. */
-  async revokeSession(sessionId: string, ttlSeconds = this.config.jwt.accessTtlSeconds + VERIFY_TOLERANCE_SECONDS): Promise<void> {
+  async revokeSession(
+    sessionId: string,
+    ttlSeconds = this.config.jwt.accessTtlSeconds + VERIFY_TOLERANCE_SECONDS,
+  ): Promise<void> {
     if (ttlSeconds > 0) await this.store.set(`revoked-session:${sessionId}`, '1', ttlSeconds);
     this.unpublished.delete(sessionId);
   }
