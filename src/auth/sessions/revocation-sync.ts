@@ -108,6 +108,7 @@ export class RevocationSync implements OnApplicationBootstrap, OnModuleDestroy {
   private async copy(): Promise<void> {
     if (!this.dataSource.isInitialized) return;
     const startedAt = new Date();
+    const epoch = this.revocations.epoch;
     const fullRearm = this.revocations.isStale || this.syncedFrom === undefined;
     const lifetimeMs = (this.config.jwt.accessTtlSeconds + 5) * 1000;
     const since = fullRearm
@@ -136,8 +137,8 @@ export class RevocationSync implements OnApplicationBootstrap, OnModuleDestroy {
     if (!complete) return;
     for (const [id, revokedAtMs] of this.written) if (revokedAtMs < since.getTime()) this.written.delete(id);
     this.syncedFrom = startedAt;
-    if (this.revocations.isStale) {
-      this.revocations.markSynced();
+    if (fullRearm && this.revocations.isStale) {
+      this.revocations.markSynced(epoch);
       if (rows.length > 0) this.logger.info({ sessions: rows.length }, 'revocations re-armed in the shared store');
     }
   }

@@ -27,6 +27,8 @@ const VERIFY_TOLERANCE_SECONDS = 5;
 export class TokenRevocations {
   private readonly unpublished = new Map<string, number>();
   private stale = false;
+  /** Bumped by every markStale: a re-arm that began before the latest outage ended cannot clear it. */
+  private staleEpoch = 0;
 
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
@@ -63,10 +65,16 @@ export class TokenRevocations {
   /** From a store outage until the re-arm from the database completed: every check fails closed. */
   markStale(): void {
     this.stale = true;
+    this.staleEpoch += 1;
   }
 
-  markSynced(): void {
-    this.stale = false;
+  /** The epoch a re-arm starts in; pass it to markSynced when the re-arm completed. */
+  get epoch(): number {
+    return this.staleEpoch;
+  }
+
+  markSynced(epoch: number): void {
+    if (epoch === this.staleEpoch) this.stale = false;
   }
 
   get isStale(): boolean {
