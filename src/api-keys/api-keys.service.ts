@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import type { UserPrincipal } from '../auth/access/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PepperedHash } from '../crypto/peppered-hash.js';
@@ -12,6 +12,7 @@ import { toApiKeyView, type ApiKeyView } from './api-key-view.js';
 import { ApiKey } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import { normaliseCidr } from './ip-allowlist.js';
+import { KeyedMutex } from './keyed-mutex.js';
 
 const DAY_MS = 86_400_000;
 const notFound = () => new ProblemException(404, { detail: 'No such API key.' });
@@ -22,12 +23,15 @@ export type ApiKeyWithSecret = ApiKeyView & { key: string };
 @Injectable()
 export class ApiKeysService {
   private readonly hasher: PepperedHash;
+  private readonly maxPerUser: number;
+  private readonly ownerLock = new KeyedMutex();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.hasher = new PepperedHash(config.apiKeyPepper);
+    this.maxPerUser = config.apiKeysMaxPerUser;
   }
 
   /** HMAC of a key's secret, bound to its public id so a hash cannot be replayed on another row. */
@@ -35,6 +39,12 @@ export class ApiKeysService {
     return this.hasher.hash(`${publicId}.${secret}`);
   }
 
+  /**
+   * At most API_KEYS_MAX_PER_USER live keys per user (issue 15 §10: each key is also a metrics
+   * series and a credential to watch). Race-safe: the count and the insert run under a per-owner
+   * lock, in this process (SQLite, and several requests of one instance) and, on PostgreSQL, on the
+   * owner's row (several instances), so parallel creates never exceed the cap.
+   */
   async create(owner: UserPrincipal, input: CreateApiKeyDto): Promise<ApiKeyWithSecret> {
     const allowed = scopesAllowedFor(owner.role, input.scopes);
     if (allowed.length !== input.scopes.length) {
@@ -42,7 +52,7 @@ export class ApiKeysService {
     }
     const generated = generateApiKey();
     const now = new Date();
-    const key = await this.dataSource.getRepository(ApiKey).save({
+    const row: ApiKey = {
       id: randomUUID(),
       userId: owner.userId,
       name: input.name,
@@ -58,8 +68,26 @@ export class ApiKeysService {
       lastUsedIp: null,
       useCount: 0,
       revokedAt: null,
-    });
-    return { ...toApiKeyView(key), key: generated.key };
+    };
+    const created = await this.ownerLock.run(owner.userId, () =>
+      this.dataSource.transaction(async (manager) => {
+        if (manager.connection.options.type === 'postgres') {
+          await manager.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [owner.userId]);
+        }
+        const live = await manager.count(ApiKey, {
+          where: { userId: owner.userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+        });
+        if (live >= this.maxPerUser) return false;
+        await manager.insert(ApiKey, row);
+        return true;
+      }),
+    );
+    if (!created) {
+      throw new ProblemException(409, {
+        detail: `You already have ${this.maxPerUser} active API keys, the most allowed; revoke one first.`,
+      });
+    }
+    return { ...toApiKeyView(row), key: generated.key };
   }
 
   async list(owner: UserPrincipal): Promise<{ items: ApiKeyView[] }> {
@@ -80,10 +108,21 @@ export class ApiKeysService {
       throw new ProblemException(409, { detail: 'A revoked or expired key cannot be rotated; create a new one.' });
     }
     const generated = generateApiKey(key.publicId);
-    key.previousSecretHash = gracePeriodSeconds > 0 ? key.secretHash : null;
-    key.previousSecretExpiresAt = gracePeriodSeconds > 0 ? new Date(Date.now() + gracePeriodSeconds * 1000) : null;
-    key.secretHash = this.secretHash(key.publicId, generated.secret);
-    return { ...toApiKeyView(await this.dataSource.getRepository(ApiKey).save(key)), key: generated.key };
+    const replaced = key.secretHash;
+    const changes = {
+      previousSecretHash: gracePeriodSeconds > 0 ? replaced : null,
+      previousSecretExpiresAt: gracePeriodSeconds > 0 ? new Date(Date.now() + gracePeriodSeconds * 1000) : null,
+      secretHash: this.secretHash(key.publicId, generated.secret),
+    };
+    // Conditional on the secret this rotation replaces: of two concurrent rotations exactly one
+    // wins, and the other is told so (409) instead of being handed a key that never works.
+    const result = await this.dataSource
+      .getRepository(ApiKey)
+      .update({ id: key.id, userId: owner.userId, secretHash: replaced, revokedAt: IsNull() }, changes);
+    if (result.affected !== 1) {
+      throw new ProblemException(409, { detail: 'The key was rotated or revoked meanwhile; read it again before rotating.' });
+    }
+    return { ...toApiKeyView(Object.assign(key, changes)), key: generated.key };
   }
 
   async revoke(owner: UserPrincipal, id: string): Promise<void> {
@@ -91,9 +130,9 @@ export class ApiKeysService {
     await this.dataSource.getRepository(ApiKey).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  /** Disabling a user revokes every key they own (API.md §2). */
-  async revokeAllOf(userId: string): Promise<void> {
-    await this.dataSource.getRepository(ApiKey).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  /** Disabling a user revokes every key they own (API.md §2), in the disabling's transaction when given one. */
+  async revokeAllOf(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.update(ApiKey, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   private async owned(owner: UserPrincipal, id: string): Promise<ApiKey> {

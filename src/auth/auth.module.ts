@@ -14,6 +14,8 @@ import { LoginLockout } from './login-lockout.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { Session } from './sessions/session.entity.js';
+import { RevocationSync } from './sessions/revocation-sync.js';
+import { SecurityChanges } from './sessions/security-change.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { JwksController } from './tokens/jwks.controller.js';
@@ -34,6 +36,8 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     JwtStrategy,
     TokenRevocations,
     PasswordHasher,
+    RevocationSync,
+    SecurityChanges,
     SessionsService,
     LoginLockout,
     AuthService,
@@ -42,6 +46,6 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
   ],
-  exports: [SessionsService, PasswordHasher, AdminProvisioner, UsersModule, AccessDeclarationVerifier],
+  exports: [SessionsService, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule, AccessDeclarationVerifier],
 })
 export class AuthModule {}

@@ -61,28 +61,23 @@ export class AuthService {
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.update(user, { passwordHash: await this.hasher.hash(candidate) });
     }
-    const session = await this.sessions.start(user.id);
+    // The version read before the password was verified: a change that committed meanwhile outlives this login.
+    const session = await this.sessions.start(user.id, user.tokenVersion);
     return this.tokenPair(user, session.sessionId, session.refreshToken);
   }
 
   async refresh(refreshToken: string, client: ClientContext): Promise<TokenPairView> {
+    // Reuse, a stale token version, a disabled or deleted user: all decided (and revoked) inside rotate.
     const rotated = await this.sessions.rotate(refreshToken, client);
     if (!rotated.ok) throw invalidCredentials();
-    const user = await this.users.findById(rotated.userId);
-    if (!user || user.disabled) {
-      await this.sessions.revoke(rotated.sessionId);
-      throw invalidCredentials();
-    }
-    return this.tokenPair(user, rotated.sessionId, rotated.refreshToken);
+    return this.tokenPair({ id: rotated.userId, tokenVersion: rotated.tokenVersion }, rotated.sessionId, rotated.refreshToken);
   }
 
   /** Ends the caller's session (its refresh family and every access token of it), and optionally another of theirs. */
   async logout(principal: UserPrincipal, refreshToken: string | undefined): Promise<void> {
-    await this.sessions.revoke(principal.sessionId);
-    if (refreshToken !== undefined) {
-      const other = await this.sessions.sessionOfToken(refreshToken);
-      if (other && other.userId === principal.userId) await this.sessions.revoke(other.id);
-    }
+    const other = refreshToken === undefined ? null : await this.sessions.sessionOfToken(refreshToken);
+    // Both sessions end in one transaction; the shared store learns it after the commit (security-change.ts).
+    await this.sessions.end([principal.sessionId, ...(other && other.userId === principal.userId ? [other.id] : [])]);
   }
 
   async me(principal: UserPrincipal): Promise<UserView> {
@@ -103,9 +98,11 @@ export class AuthService {
       });
     }
     const password = acceptablePassword('newPassword', newPassword, user);
-    // A new token version invalidates every access token; revoking sessions kills refresh tokens.
-    await this.users.update(user, { passwordHash: await this.hasher.hash(password), tokenVersion: user.tokenVersion + 1 });
-    await this.sessions.revokeAllForUser(user.id);
+    // One transaction with every session's end and its event, conditional on the version read above.
+    const changed = await this.sessions.replacePassword(user.id, user.tokenVersion, await this.hasher.hash(password));
+    if (!changed) {
+      throw new ProblemException(409, { detail: 'The account changed while the password was being changed; try again.' });
+    }
   }
 
   private async requireUser(id: string): Promise<User> {
@@ -114,7 +111,7 @@ export class AuthService {
     return user;
   }
 
-  private tokenPair(user: User, sessionId: string, refreshToken: string): TokenPairView {
+  private tokenPair(user: Pick<User, 'id' | 'tokenVersion'>, sessionId: string, refreshToken: string): TokenPairView {
     const { token } = this.tokens.issue({ userId: user.id, sessionId, tokenVersion: user.tokenVersion });
     return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds };
   }

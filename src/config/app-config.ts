@@ -31,6 +31,8 @@ export interface AppConfig {
   readonly fieldEncryptionKeys: readonly FieldKey[];
   readonly blindIndexKey: Buffer;
   readonly apiKeyPepper: Buffer;
+  /** Live (unrevoked, unexpired) API keys one user may hold at once. */
+  readonly apiKeysMaxPerUser: number;
   readonly redisUrl: string | undefined;
   /** Circuit breaker in front of Redis (src/shared-state/circuit-breaker.ts). */
   readonly redisCircuit: { readonly failureThreshold: number; readonly probeIntervalMs: number };

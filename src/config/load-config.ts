@@ -94,6 +94,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     fieldEncryptionKeys,
     blindIndexKey,
     apiKeyPepper,
+    apiKeysMaxPerUser: readInt(env, 'API_KEYS_MAX_PER_USER', 25, 1, 10_000),
     redisUrl: readSecret(env, 'REDIS_URL'),
     redisCircuit: {
       failureThreshold: readInt(env, 'REDIS_BREAKER_FAILURES', 3, 1, 1000),

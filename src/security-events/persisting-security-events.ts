@@ -62,6 +62,16 @@ export class PersistingSecurityEvents extends SecurityEvents implements OnModule
     }
   }
 
+  /** The event's row was written with its change's transaction: log and count it, queue nothing. */
+  override announceStored(type: SecurityEventType, details: SecurityEventDetails): void {
+    try {
+      this.lines.record(type, details);
+      this.metrics.securityEvents.inc({ type });
+    } catch {
+      // Never a different error for the caller: the row is already committed.
+    }
+  }
+
   /** Writes everything queued so far (tests and shutdown call it; otherwise it runs on a short timer). */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(() => this.drain());

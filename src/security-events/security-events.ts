@@ -11,7 +11,11 @@ export type SecurityEventType =
   | 'suspicious_response_burst'
   | 'repeated_login_failures'
   | 'injection_attempt'
-  | 'client_blocked';
+  | 'client_blocked'
+  | 'password_changed'
+  | 'account_role_changed'
+  | 'account_status_changed'
+  | 'admin_account_takeover';
 
 /**
  * Flat, non-sensitive facts only: never plaintext, ciphertext, tokens or passwords. `ip` and
@@ -23,4 +27,11 @@ export type SecurityEventDetails = Readonly<Record<string, string | number | boo
 export abstract class SecurityEvents {
   /** Fire-and-forget: implementations handle their own failures and never throw to the caller. */
   abstract record(type: SecurityEventType, details: SecurityEventDetails): void;
+
+  /**
+   * Log line and metric of an event whose row was already stored with the transaction of the
+   * change it belongs to (src/auth/sessions/security-change.ts). Optional: an implementation that
+   * keeps no rows leaves it out, and the event is then simply recorded.
+   */
+  announceStored?(type: SecurityEventType, details: SecurityEventDetails): void;
 }

@@ -35,6 +35,7 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
   private state: 'starting' | 'up' | 'down' = 'starting';
   /** Degraded (open) or not: read by /health/ready, the shared_state_degraded gauge and the logs. */
   readonly circuit: CircuitBreaker;
+  private readonly reconnectListeners: (() => void)[] = [];
 
   constructor(
     url: string,
@@ -59,7 +60,12 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
           { sharedState: 'redis', circuit: 'open', cause },
           'shared state degraded: Redis is not answering; per-instance counters for limits, 503 at once for revocation and lockout checks, probing in the background',
         );
-      else this.logger.info({ sharedState: 'redis', circuit: 'closed' }, 'shared state recovered: Redis answers again');
+      else {
+        this.logger.info({ sharedState: 'redis', circuit: 'closed' }, 'shared state recovered: Redis answers again');
+        // The circuit closes on the first answered probe, before any request's command reaches
+        // Redis again: after a drop and after a hang alike (a hang has no reconnect event).
+        for (const listener of this.reconnectListeners) listener();
+      }
     });
     this.client.on('ready', () => {
       this.report('up');
@@ -79,6 +85,15 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
     this.state = state;
     if (state === 'up') this.logger.info({ sharedState: 'redis' }, 'shared state: Redis connected');
     else this.logger.warn({ sharedState: 'redis', cause }, 'shared state: Redis unreachable');
+  }
+
+  /**
+   * Called synchronously each time the circuit closes (Redis answers again after being
+   * unreachable or hung), before any request's command can reach it: revocations re-arm from the database then (it may have
+   * lost entries, or missed writes that failed meanwhile; see revocation-sync.ts).
+   */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   /** Waits briefly for the first connection so a healthy start serves with shared state at once. */

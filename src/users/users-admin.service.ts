@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserPrincipal } from '../auth/access/principal.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { SessionsService } from '../auth/sessions/sessions.service.js';
+import { SecurityChanges, type SecurityChange } from '../auth/sessions/security-change.js';
 import type { Page } from '../common/pagination.query.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { User } from './user.entity.js';
@@ -22,7 +22,7 @@ const notFound = () => new ProblemException(404, { detail: 'No such user.' });
 export class UsersAdminService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly sessions: SessionsService,
+    private readonly changes: SecurityChanges,
     private readonly apiKeys: ApiKeysService,
   ) {}
 
@@ -45,27 +45,57 @@ export class UsersAdminService {
     if (id === actor.userId && changes.role !== undefined) {
       throw new ProblemException(403, { detail: 'You cannot change your own role.' });
     }
-    const user = await this.dataSource.transaction(async (manager) => {
-      const target = await manager.findOne(User, { where: { id } });
-      if (!target) throw notFound();
-      const losesAdmin =
-        target.role === 'admin' &&
-        !target.disabled &&
-        ((changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true);
-      if (losesAdmin && (await this.lockedActiveAdminCount(manager)) <= 1) {
-        throw new ProblemException(409, { detail: 'The last active admin cannot be demoted or disabled.' });
-      }
-      const roleChanged = changes.role !== undefined && changes.role !== target.role;
-      const disabledChanged = changes.disabled !== undefined && changes.disabled !== target.disabled;
-      Object.assign(target, changes, { updatedAt: new Date() });
-      if (roleChanged || disabledChanged) target.tokenVersion += 1;
-      return manager.save(target);
-    });
-    if (user.disabled) {
-      await this.sessions.revokeAllForUser(user.id);
-      await this.apiKeys.revokeAllOf(user.id);
+    const outcome = await this.changes.commit((change) => this.applyUpdate(change, actor, id, changes));
+    if (outcome === 'not-found') throw notFound();
+    if (outcome === 'last-admin') {
+      throw new ProblemException(409, { detail: 'The last active admin cannot be demoted or disabled.' });
     }
-    return toUserView(user);
+    if (outcome === 'conflict') {
+      throw new ProblemException(409, { detail: 'The account changed while it was being updated; try again.' });
+    }
+    return toUserView(outcome);
+  }
+
+  /**
+   * One transaction (security-change.ts): the role or status, a new token version (every access
+   * token of the user dies, and no older session can refresh), on disabling the end of every
+   * session and API key, and the security event. Conditional on the token version read here, so
+   * a concurrent password change or update is never overwritten: the later one gets a 409.
+   * Refusals return before any write (the transaction then commits nothing).
+   */
+  private async applyUpdate(
+    change: SecurityChange,
+    actor: UserPrincipal,
+    id: string,
+    changes: UpdateUserDto,
+  ): Promise<User | 'not-found' | 'last-admin' | 'conflict'> {
+    const { manager } = change;
+    const target = await manager.findOne(User, { where: { id } });
+    if (!target) return 'not-found';
+    const role = changes.role ?? target.role;
+    const disabled = changes.disabled ?? target.disabled;
+    const roleChanged = role !== target.role;
+    const disabledChanged = disabled !== target.disabled;
+    const losesAdmin = target.role === 'admin' && !target.disabled && (role !== 'admin' || disabled);
+    if (losesAdmin && (await this.lockedActiveAdminCount(manager)) <= 1) return 'last-admin';
+    if (!roleChanged && !disabledChanged) return target;
+
+    const updatedAt = new Date();
+    const tokenVersion = target.tokenVersion + 1;
+    const written = await manager.update(
+      User,
+      { id, tokenVersion: target.tokenVersion },
+      { role, disabled, tokenVersion, updatedAt },
+    );
+    if (written.affected !== 1) return 'conflict';
+    if (disabled && disabledChanged) {
+      await change.revokeSessionsOf(id);
+      await this.apiKeys.revokeAllOf(id, manager);
+    }
+    if (roleChanged)
+      await change.event('account_role_changed', { actorId: actor.userId, userId: id, from: target.role, to: role });
+    if (disabledChanged) await change.event('account_status_changed', { actorId: actor.userId, userId: id, disabled });
+    return Object.assign(target, { role, disabled, tokenVersion, updatedAt });
   }
 
   /**

@@ -15,6 +15,14 @@ export class Session {
   @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
+  /**
+   * The user's token version when the session started. A refresh is refused once the user's
+   * version moved past it (password change, role change, disabling, admin takeover), so a login
+   * that raced one of those cannot outlive it.
+   */
+  @Column({ type: 'integer', name: 'token_version', default: 0 })
+  tokenVersion: number;
+
   /** Set by logout, refresh-token reuse, change-password or disabling: the whole family is dead. */
   @Index('ix_sessions_revoked_at')
   @TimestampColumn({ name: 'revoked_at', nullable: true })

@@ -1,18 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, MoreThan } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { ClientContext } from '../../http/client-context.js';
 import { PepperedHash } from '../../crypto/peppered-hash.js';
-import { SecurityEvents } from '../../security-events/security-events.js';
-import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
-import { TokenRevocations } from '../tokens/token-revocations.js';
+import { User } from '../../users/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { SecurityChanges } from './security-change.js';
 import { Session } from './session.entity.js';
 
 export type RotationResult =
-  | { readonly ok: true; readonly userId: string; readonly sessionId: string; readonly refreshToken: string }
+  | {
+      readonly ok: true;
+      readonly userId: string;
+      readonly sessionId: string;
+      readonly refreshToken: string;
+      /** The session's token version: the access token issued with this refresh carries it. */
+      readonly tokenVersion: number;
+    }
   | { readonly ok: false };
 
 /**
@@ -21,37 +27,24 @@ export type RotationResult =
  * and a security event raised (OWASP API2:2023). Tokens are 256-bit random, stored as HMACs.
  */
 @Injectable()
-export class SessionsService implements OnApplicationBootstrap {
+export class SessionsService {
   private readonly hasher: PepperedHash;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly revocations: TokenRevocations,
-    private readonly events: SecurityEvents,
+    private readonly changes: SecurityChanges,
   ) {
     this.hasher = new PepperedHash(config.apiKeyPepper);
   }
 
   /**
-   * Re-arms revocations of the last access-token lifetime after a restart (in-process store, or a
-   * Redis that lost its data). If Redis is unreachable at boot the instance still starts: every
-   * revocation check then fails closed with 503 until Redis answers (docs/operations.md).
+   * A new session bound to `tokenVersion`: the user's version read *before* the password was
+   * verified. If a password change (or role change, disabling, admin takeover) committed in
+   * between, the session is born stale and its first refresh is refused (issue 15, 3(b)).
    */
-  async onApplicationBootstrap(): Promise<void> {
-    const since = new Date(Date.now() - this.config.jwt.accessTtlSeconds * 1000);
-    const recent = await this.dataSource
-      .getRepository(Session)
-      .find({ where: { revokedAt: MoreThan(since) }, select: { id: true } });
-    try {
-      for (const session of recent) await this.revocations.revokeSession(session.id);
-    } catch (error) {
-      if (!(error instanceof StateStoreUnavailableError)) throw error;
-    }
-  }
-
-  async start(userId: string): Promise<{ sessionId: string; refreshToken: string }> {
-    const session = { id: randomUUID(), userId, createdAt: new Date(), revokedAt: null };
+  async start(userId: string, tokenVersion: number): Promise<{ sessionId: string; refreshToken: string }> {
+    const session: Session = { id: randomUUID(), userId, createdAt: new Date(), tokenVersion, revokedAt: null };
     const refreshToken = this.newToken();
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(Session, session);
@@ -60,6 +53,14 @@ export class SessionsService implements OnApplicationBootstrap {
     return { sessionId: session.id, refreshToken };
   }
 
+  /**
+   * One transaction decides a refresh: claim the token (conditional update: of two concurrent
+   * uses exactly one wins), then either issue the next token, or revoke the session, because the
+   * token was used before (reuse: a stolen token; the `refresh_token_reuse` event commits with
+   * the revocation) or the user moved past the session's token version, or is gone or disabled.
+   * The revocation reaches the shared store after the commit and is retried if it cannot, so a
+   * Redis failure never leaves the family half-revoked nor the event unrecorded.
+   */
   async rotate(presented: string, client: ClientContext): Promise<RotationResult> {
     const tokens = this.dataSource.getRepository(RefreshToken);
     const token = await tokens.findOne({ where: { tokenHash: this.hasher.hash(presented) } });
@@ -68,19 +69,53 @@ export class SessionsService implements OnApplicationBootstrap {
     if (!session || session.revokedAt !== null || token.expiresAt.getTime() <= Date.now()) return { ok: false };
 
     const next = this.newToken();
-    const claimed = await this.dataSource.transaction(async (manager) => {
-      // Conditional update: of two concurrent uses of one token, exactly one wins.
-      const result = await manager.update(RefreshToken, { id: token.id, usedAt: IsNull() }, { usedAt: new Date() });
+    return this.changes.commit(async (change): Promise<RotationResult> => {
+      const claimed = await change.manager.update(RefreshToken, { id: token.id, usedAt: IsNull() }, { usedAt: new Date() });
+      if (claimed.affected !== 1) {
+        if (await change.revokeSession(session.id)) {
+          await change.event('refresh_token_reuse', { ...client, sessionId: session.id, userId: session.userId });
+        }
+        return { ok: false };
+      }
+      const user = await change.manager.findOne(User, {
+        where: { id: session.userId },
+        select: { id: true, disabled: true, tokenVersion: true },
+      });
+      if (!user || user.disabled || user.tokenVersion !== session.tokenVersion) {
+        await change.revokeSession(session.id);
+        return { ok: false };
+      }
+      await change.manager.insert(RefreshToken, this.tokenRow(session.id, next));
+      return { ok: true, userId: session.userId, sessionId: session.id, refreshToken: next, tokenVersion: session.tokenVersion };
+    });
+  }
+
+  /** Logout: these sessions end, in one transaction; the shared store learns it after the commit. */
+  async end(sessionIds: readonly string[]): Promise<void> {
+    await this.changes.commit(async (change) => {
+      for (const id of sessionIds) await change.revokeSession(id);
+    });
+  }
+
+  /**
+   * A password change as one transaction (issue 20 §1): the new hash and token version (every
+   * access token dies, and no older session can refresh), every session revoked, and the
+   * `password_changed` event. Conditional on `expectedVersion`, the version read when the current
+   * password was verified: if a role change, a disabling or another password change committed
+   * meanwhile, nothing is written and false is returned.
+   */
+  replacePassword(userId: string, expectedVersion: number, passwordHash: string): Promise<boolean> {
+    return this.changes.commit(async (change) => {
+      const result = await change.manager.update(
+        User,
+        { id: userId, tokenVersion: expectedVersion },
+        { passwordHash, tokenVersion: expectedVersion + 1, updatedAt: new Date() },
+      );
       if (result.affected !== 1) return false;
-      await manager.insert(RefreshToken, this.tokenRow(session.id, next));
+      await change.revokeSessionsOf(userId);
+      await change.event('password_changed', { userId });
       return true;
     });
-    if (!claimed) {
-      await this.revoke(session.id);
-      this.events.record('refresh_token_reuse', { ...client, sessionId: session.id, userId: session.userId });
-      return { ok: false };
-    }
-    return { ok: true, userId: session.userId, sessionId: session.id, refreshToken: next };
   }
 
   /** The user id a refresh token belongs to, if it is one of theirs and still live. */
@@ -89,19 +124,6 @@ export class SessionsService implements OnApplicationBootstrap {
       .getRepository(RefreshToken)
       .findOne({ where: { tokenHash: this.hasher.hash(presented) } });
     return token ? this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId } }) : null;
-  }
-
-  async revoke(sessionId: string): Promise<void> {
-    await this.dataSource.getRepository(Session).update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    await this.revocations.revokeSession(sessionId);
-  }
-
-  /** Change-password and disabling: every session of the user ends now. */
-  async revokeAllForUser(userId: string): Promise<void> {
-    const live = await this.dataSource
-      .getRepository(Session)
-      .find({ where: { userId, revokedAt: IsNull() }, select: { id: true } });
-    for (const session of live) await this.revoke(session.id);
   }
 
   private newToken(): string {

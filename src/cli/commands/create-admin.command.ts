@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { isEmail } from 'class-validator';
+import { pino } from 'pino';
 import { AppModule } from '../../app.module.js';
 import { AdminProvisioner } from '../../auth/bootstrap-admin.service.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -39,10 +40,14 @@ function refusalText(refusal: ProblemException): string {
  * buffered (they are printed only if the boot fails), so stdout carries just the id.
  */
 async function createAdmin(config: AppConfig, input: AdminInput): Promise<number> {
-  const app = await NestFactory.createApplicationContext(AppModule.register(config), {
-    abortOnError: false,
-    bufferLogs: true,
-  });
+  // Log lines (a takeover's security event among them) go to stderr: stdout carries only the id.
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register(config, { logDestination: pino.destination({ fd: 2, sync: true }) }),
+    {
+      abortOnError: false,
+      bufferLogs: true,
+    },
+  );
   try {
     const id = await app.get(AdminProvisioner).createAdmin(input.email, input.password);
     process.stdout.write(`${id}\n`);
