@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ProblemException, type FieldError } from './problem.exception.js';
 
 function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] {
@@ -10,12 +10,33 @@ function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] 
 }
 
 /**
+ * A DTO instance holds exactly the properties the client sent (plus declared defaults). Class
+ * fields are own properties from construction (ES2022 class fields), so a PATCH of `{ title }`
+ * would otherwise yield `{ title, body: undefined }` and `Object.assign` would blank `body` in
+ * the entity and in the view it answers (issue 15 #8). Removing those undefined, unsent
+ * properties here fixes every DTO at once.
+ */
+class SentPropertiesValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const result: unknown = await super.transform(value, metadata);
+    if (result === value || typeof result !== 'object' || result === null || typeof value !== 'object' || value === null) {
+      return result;
+    }
+    const instance = result as Record<string, unknown>;
+    for (const key of Object.keys(instance)) {
+      if (instance[key] === undefined && !Object.hasOwn(value, key)) delete instance[key];
+    }
+    return result;
+  }
+}
+
+/**
  * Strict DTO validation for every route (OWASP API3:2023 mass assignment / ASVS 2.2.1):
  * unknown properties are a 400 (never silently dropped), values are converted to the DTO
  * classes, and each failure is reported as `{ field, message }`.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new SentPropertiesValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
