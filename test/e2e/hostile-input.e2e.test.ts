@@ -138,7 +138,7 @@ describe('hostile input (issue 15 #1, #7, #8)', () => {
     for (const query of ['requestId=a%00b', 'requestId=%1b%5b31m', 'requestId=%FF', 'requestId=%ED%A0%80', 'request%00Id=x']) {
       const res = await t.http.get(`/api/v1/audit-events?${query}`).set(...bearer(adminToken));
       assertBadRequest(res, `query ${query}`);
-      assert.doesNotMatch(JSON.stringify(res.body), /\u0000|\u001b/, 'the value is never echoed');
+      assert.doesNotMatch(JSON.stringify(res.body), /\\u00(?:00|1b)|%00|%1b|\[31m/i, 'the value is never echoed');
     }
     assert.equal((await t.http.get('/api/v1/audit-events?requestId=plain').set(...bearer(adminToken))).status, 200);
   });
@@ -165,7 +165,8 @@ describe('hostile input (issue 15 #1, #7, #8)', () => {
     assert.ok(!(list.body.items as { title: string }[]).some((note) => note.title === 't'), 'nothing was stored');
   });
 
-  it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} with 400 before validation`, async () => {
+  it('refuses JSON nested deeper than 8 levels with 400 before validation', async () => {
+    assert.equal(MAX_JSON_DEPTH, 8, 'the documented limit');
     let deep = '"x"';
     for (let i = 0; i < 5000; i++) deep = `{"title":${deep}}`;
     const res = await t.http
