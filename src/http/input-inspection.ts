@@ -25,6 +25,11 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 export type TextKind = 'name' | 'text';
 
+/** Field paths are built from client-chosen keys: bounded, so a problem never echoes a huge key back. */
+function shown(field: string): string {
+  return field.length > 200 ? `${field.slice(0, 200)}…` : field;
+}
+
 /** Why a decoded string is refused, or undefined. `name`: path, query, keys; `text`: body values. */
 export function textViolation(value: string, kind: TextKind): string | undefined {
   if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode (no lone surrogate)';
@@ -45,7 +50,7 @@ export function jsonViolation(body: unknown): FieldError | undefined {
   const pending: { value: unknown; field: string; depth: number }[] = [{ value: body, field: '', depth: 0 }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { value, field, depth } = next;
-    const name = field === '' ? 'body' : field;
+    const name = field === '' ? 'body' : shown(field);
     if (typeof value === 'string') {
       const problem = textViolation(value, 'text');
       if (problem) return { field: name, message: `${name} ${problem}` };
@@ -57,9 +62,9 @@ export function jsonViolation(body: unknown): FieldError | undefined {
     }
     for (const key of Object.keys(value)) {
       const child = field === '' ? key : `${field}.${key}`;
-      if (FORBIDDEN_KEYS.has(key)) return { field: child, message: `${key} is not allowed as a property name` };
+      if (FORBIDDEN_KEYS.has(key)) return { field: shown(child), message: `${key} is not allowed as a property name` };
       const problem = textViolation(key, 'name');
-      if (problem) return { field: field === '' ? 'body' : field, message: `property names ${problem}` };
+      if (problem) return { field: name, message: `property names ${problem}` };
       pending.push({ value: (value as Record<string, unknown>)[key], field: child, depth: depth + 1 });
     }
   }
