@@ -346,17 +346,15 @@ describe('hostile input (issue 15 #1, #7, #8)', () => {
     }
   });
 
-  it('checks a huge scopes array for duplicates in linear time and refuses it', async () => {
-    // 200 000 distinct entries: a pairwise uniqueness check (class-validator's ArrayUnique) does
-    // ~2·10^10 comparisons here (minutes); a Set does 2·10^5. The bound is 30 times the linear cost.
+  it('refuses a huge scopes array and duplicate scopes with 400', async () => {
+    // 200 000 distinct entries: the pairwise ArrayUnique made this ~2·10^10 comparisons (minutes of
+    // event loop); the linear check is proven without a clock in test/unit/distinct-items.test.ts.
     const scopes = Array.from({ length: 200_000 }, (_, i) => `s${i}`);
-    const started = Date.now();
     const res = await t.http
       .post('/api/v1/api-keys')
       .set(...bearer(token))
       .send({ name: 'big', scopes });
     assertBadRequest(res, 'huge scopes array');
-    assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
     const duplicate = await t.http
       .post('/api/v1/api-keys')
       .set(...bearer(token))
