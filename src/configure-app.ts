@@ -4,10 +4,13 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config.js';
 import { intrusionDetectionMiddleware } from './intrusion-detection/intrusion-detection.middleware.js';
 import { IntrusionDetection } from './intrusion-detection/intrusion-detection.service.js';
+import { routingIsStrict } from './http/express-instance.js';
 import { jsonBodyMiddleware } from './http/json-body.middleware.js';
 import { noStoreMiddleware } from './http/no-store.middleware.js';
 import { mountOpenApi } from './http/openapi.js';
+import { rejectHostileInputMiddleware } from './http/reject-hostile-input.middleware.js';
 import { rejectRepeatedQueryMiddleware } from './http/reject-repeated-query.middleware.js';
+import { RejectUnexpectedBodyInterceptor } from './http/reject-unexpected-body.interceptor.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';
 import { API_VERSION_PREFIX } from './http/routes.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -31,6 +34,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.set('trust proxy', config.trustProxy === false ? false : config.trustProxy);
   // "simple" = node:querystring: flat keys, repeats become arrays (then refused below), no nested objects.
   app.set('query parser', 'simple');
+  // One spelling per route (src/http/express-instance.ts): refuse to serve without it.
+  if (!routingIsStrict(app.getHttpAdapter().getInstance())) {
+    throw new Error('The Express instance must be created by createExpressInstance (case-sensitive, strict routing).');
+  }
 
   app.use(requestIdMiddleware);
   app.use(requestLoggerMiddleware(app.get(ROOT_LOGGER)));
@@ -45,6 +52,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   }
   app.use(jsonBodyMiddleware(config.bodyLimit));
   app.use(rejectRepeatedQueryMiddleware);
+  app.use(rejectHostileInputMiddleware);
+  app.useGlobalInterceptors(new RejectUnexpectedBodyInterceptor());
 
   app.enableVersioning({ type: VersioningType.URI, prefix: API_VERSION_PREFIX });
   if (config.swaggerEnabled) mountOpenApi(app);

@@ -11,7 +11,11 @@ export function routeTemplate(req: Request): string {
   return typeof route?.path === 'string' && !route.path.includes('*') ? route.path : 'unmatched';
 }
 
-/** The path without the query string, as the client sent it. */
+/**
+ * The path without the query string, as the client sent it: for the record (events, logs) only.
+ * Never compare it to decide anything: an absolute-form target (`http://host/api/...`) or any
+ * other spelling differs from the route it reaches; use routeTemplate or req.path instead.
+ */
 export function requestPath(req: Request): string {
   return req.originalUrl.split('?')[0] ?? '/';
 }

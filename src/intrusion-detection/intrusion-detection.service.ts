@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { clientOf } from '../http/client-context.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { requestIdOf } from '../http/request-id.middleware.js';
-import { requestPath } from '../http/route-template.js';
+import { requestPath, routeTemplate } from '../http/route-template.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { clientAddress } from '../rate-limit/client-address.js';
 import { SecurityEvents, type SecurityEventDetails, type SecurityEventType } from '../security-events/security-events.js';
@@ -54,7 +54,8 @@ export class IntrusionDetection {
 
   /** A 429 problem when the client address is blocked; never rejects (a failing check lets the request on). */
   async refusal(req: Request): Promise<ProblemException | undefined> {
-    if (!this.enabled || requestPath(req).startsWith(EXEMPT_PREFIX)) return undefined;
+    // req.path is the parsed path (also for an absolute-form target); routing is case-sensitive and strict.
+    if (!this.enabled || req.path.startsWith(EXEMPT_PREFIX)) return undefined;
     try {
       const until = await this.store.get(`ids:block:${clientAddress(req.ip)}`);
       if (until === undefined) return undefined;
@@ -102,7 +103,8 @@ export class IntrusionDetection {
       }
     }
 
-    if (status === 401 && req.method === 'POST' && path === LOGIN_PATH) {
+    // Keyed on the route the request reached, never on its spelling (issue 15 #4).
+    if (status === 401 && req.method === 'POST' && routeTemplate(req) === LOGIN_PATH) {
       const failures = await this.store.increment(`ids:login-failures:${address}`, windowSeconds);
       if (failures === this.config.login.maxFailures) {
         this.events.record('repeated_login_failures', { ...context, failures, windowSeconds });

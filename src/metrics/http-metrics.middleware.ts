@@ -1,16 +1,19 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { presentedCredential } from '../auth/access/presented-api-key.js';
-import { requestPath, routeTemplate } from '../http/route-template.js';
+import { routeTemplate } from '../http/route-template.js';
 import type { MetricsRegistry } from './metrics.registry.js';
 
 const LOGIN_PATH = '/api/v1/auth/login';
 const REFRESH_PATH = '/api/v1/auth/refresh';
 
-/** Which authentication was refused: a spike of one kind points at one attack (credential stuffing, token theft). */
+/**
+ * Which authentication was refused: a spike of one kind points at one attack (credential stuffing,
+ * token theft). Keyed on the matched route template, so every spelling that reaches the login route counts.
+ */
 function authFailureKind(req: Request): string {
-  const path = requestPath(req);
-  if (path === LOGIN_PATH) return 'login';
-  if (path === REFRESH_PATH) return 'refresh';
+  const route = routeTemplate(req);
+  if (route === LOGIN_PATH) return 'login';
+  if (route === REFRESH_PATH) return 'refresh';
   const credential = presentedCredential(req);
   if (credential.kind === 'apiKey') return 'api_key';
   if (credential.kind === 'bearer') return 'bearer';

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsStrictIsoDateTime } from '../../common/iso-date-time.decorator.js';
 import { PaginationQuery } from '../../common/pagination.query.js';
 
 export class AuditEventsQuery extends PaginationQuery {
@@ -14,13 +15,14 @@ export class AuditEventsQuery extends PaginationQuery {
   @IsUUID()
   actorId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  /** YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.sss]] with Z or ±HH:MM; nothing else (src/common/iso-date-time.decorator.ts). */
+  @ApiPropertyOptional({ format: 'date-time', example: '2024-01-31T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsStrictIsoDateTime()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2024-02-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsStrictIsoDateTime()
   to?: string;
 }

@@ -1,10 +1,11 @@
 import { Sensitive } from '../../common/sensitive.decorator.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { Optional } from '../../common/optional.decorator.js';
 
 export class LogoutDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   @Sensitive()

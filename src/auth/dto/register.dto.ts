@@ -1,6 +1,7 @@
 import { Sensitive } from '../../common/sensitive.decorator.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { SingleLine } from '../../common/single-line.decorator.js';
 
 export class RegisterDto {
   @ApiProperty({ example: 'alice@example.com' })
@@ -18,5 +19,6 @@ export class RegisterDto {
   @ApiProperty({ example: 'Alice' })
   @IsString()
   @Length(1, 100)
+  @SingleLine()
   displayName: string;
 }

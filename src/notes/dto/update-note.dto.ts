@@ -1,15 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsString, Length, MaxLength } from 'class-validator';
+import { Optional } from '../../common/optional.decorator.js';
+import { SingleLine } from '../../common/single-line.decorator.js';
 
 export class UpdateNoteDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 200)
+  @SingleLine()
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 20_000 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(20_000)
   body?: string;
