@@ -4,6 +4,7 @@ import { Notes1764288000000 } from './1764288000000-notes.js';
 import { ApiKeys1764374400000 } from './1764374400000-api-keys.js';
 import { Audit1764460800000 } from './1764460800000-audit.js';
 import { SecurityEvents1764547200000 } from './1764547200000-security-events.js';
+import { AuditCorrelationId1764633600000 } from './1764633600000-audit-correlation-id.js';
 
 /**
  * Ordered list of migrations, imported as classes (no file globs: works the same from src/,
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ApiKeys1764374400000,
   Audit1764460800000,
   SecurityEvents1764547200000,
+  AuditCorrelationId1764633600000,
 ];
