@@ -40,6 +40,14 @@ function routeOf(req: Request): string {
   return safeText(redactCredentials(templateOf(req) ?? req.path), 512);
 }
 
+/**
+ * JSON.stringify already escapes C0 controls and lone surrogates; C1 controls (U+0080–U+009F)
+ * it leaves raw. Escaping them as `\u0085` keeps the text valid JSON for the same value.
+ */
+function safePayload(summary: string | null): string | null {
+  return summary === null ? null : safeText(summary, Number.MAX_SAFE_INTEGER);
+}
+
 /** Lets guards pass the matched handler's declaration along, so refusals carry the action too. */
 export function rememberAuditDeclaration(req: Request, declaration: AuditDeclaration | undefined): void {
   if (declaration) (req as AuditedRequest)[DECLARATION] = declaration;
@@ -126,7 +134,7 @@ export class AuditRecorder {
       action: declaration?.action ?? null,
       // Only one of our ids: whatever else a client put in a path parameter is not stored (null).
       resourceId: uuidOrNull(resourceId),
-      payload: summarisePayload(req.query, req.body),
+      payload: safePayload(summarisePayload(req.query, req.body)),
     };
   }
 }

@@ -20,8 +20,8 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
  * SQLite has one connection, so an open transaction is everyone's: a write issued by another
  * request would land in it (and vanish if it rolled back). Writes therefore take turns on a
  * "lane": a unit holds it from its first write to its commit; any other transaction holds it from
- * BEGIN to COMMIT; a lone write statement takes it for that statement. Reads do not wait (they may
- * see a unit's uncommitted change; SQLite's single connection cannot isolate them). PostgreSQL
+ * BEGIN to COMMIT; a lone statement issued meanwhile waits for it (a read would otherwise see a
+ * change that may still roll back). Statements run at once when the lane is free. PostgreSQL
  * gives each unit its own pooled connection; the audit chain's advisory lock is taken last, just
  * before the commit, so units do not serialise on it for longer than their INSERT and COMMIT.
  */
@@ -29,13 +29,26 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 /** A FIFO mutex over the SQLite connection's write transaction. */
 class Lane {
   private tail: Promise<void> = Promise.resolve();
+  private holders = 0;
+
+  /** Held or awaited: a statement arriving now must queue behind. */
+  get busy(): boolean {
+    return this.holders > 0;
+  }
 
   acquire(): Promise<() => void> {
     let release!: () => void;
+    this.holders += 1;
     const held = new Promise<void>((resolve) => (release = resolve));
     const ready = this.tail;
     this.tail = ready.then(() => held);
-    return ready.then(() => release);
+    let released = false;
+    return ready.then(() => () => {
+      if (released) return;
+      released = true;
+      this.holders -= 1;
+      release();
+    });
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
@@ -224,12 +237,15 @@ export function installRequestTransactions(dataSource: DataSource): void {
     if (store === LANE_HOLDER || (store instanceof UnitOfWork && store.active)) return transaction(...args);
     return support.lane.run(() => context.run(LANE_HOLDER, () => transaction(...args)));
   }) as EntityManager['transaction'];
-  // ...and a lone write statement takes the lane for itself, so it never lands in another
-  // request's open transaction.
+  // ...and a lone statement waits for the lane, so a write never lands in another request's open
+  // transaction (to vanish if it rolls back) and a read never sees a change not yet committed.
   const shared = originalCreate('master');
   const query = shared.query.bind(shared) as RawQuery;
   shared.query = ((sql: string, parameters?: unknown[], structured?: boolean) => {
-    if (READ_ONLY.test(sql) || context.getStore() === LANE_HOLDER) return query(sql, parameters, structured);
+    if (context.getStore() === LANE_HOLDER) return query(sql, parameters, structured);
+    // A free lane lets a read through at once (the hot path); a write always queues, since the
+    // driver awaits before it executes and a unit could BEGIN in between.
+    if (READ_ONLY.test(sql) && !support.lane.busy) return query(sql, parameters, structured);
     return support.lane.run(() => query(sql, parameters, structured));
   }) as QueryRunner['query'];
 }
