@@ -105,7 +105,10 @@ export class AuditWriter implements BeforeApplicationShutdown {
 
   /** After a refused batch: each event alone, so only the culprit's request fails. */
   private async commitOneByOne(batch: readonly Pending[], batchError: unknown): Promise<void> {
-    this.logger.warn({ events: batch.length, reason: auditFailureReason(batchError) }, 'audit batch refused: retrying its events one by one');
+    this.logger.warn(
+      { events: batch.length, reason: auditFailureReason(batchError) },
+      'audit batch refused: retrying its events one by one',
+    );
     for (const pending of batch) {
       try {
         this.anchor(await this.store.append([pending.event]));

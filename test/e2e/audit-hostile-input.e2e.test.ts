@@ -60,7 +60,8 @@ describe('audit trail: hostile bytes and a refused event', () => {
     const [row] = await auditRowsFor(t, correlation);
     assert.ok(row, 'the request is recorded');
     for (const [column, value] of Object.entries(row)) {
-      if (typeof value === 'string') assert.ok(!UNSAFE.test(value), `${column} holds an unsafe character: ${JSON.stringify(value)}`);
+      if (typeof value === 'string')
+        assert.ok(!UNSAFE.test(value), `${column} holds an unsafe character: ${JSON.stringify(value)}`);
     }
     assert.ok(row.payload!.includes('\\u0000'), 'the NUL is kept as visible evidence, escaped');
     assert.equal((await t.app.get(AuditVerifier).verify()).valid, true);
