@@ -88,6 +88,8 @@ export class UnitOfWork {
   private beginning: Promise<void> | undefined;
   private releaseLane: (() => void) | undefined;
   private finished = false;
+  /** Abandoned while its handler may still run: any further query from it fails. */
+  private aborted = false;
 
   constructor(private readonly support: Support) {}
 
@@ -127,9 +129,18 @@ export class UnitOfWork {
     }
   }
 
-  /** Ends the unit without writing anything more: rolls back whatever was begun (a safety net). */
+  get refused(): boolean {
+    return this.aborted;
+  }
+
+  /**
+   * The safety net for a response that ends before the recorder ran (the client went away): rolls
+   * back whatever was begun, and makes the handler's further queries fail rather than commit one
+   * by one without the part already rolled back.
+   */
   async abandon(): Promise<void> {
     if (this.finished) return;
+    this.aborted = true;
     if (this.beginning !== undefined) {
       await this.beginning.catch(() => undefined);
       if (this.runner?.isTransactionActive) await this.runner.rollbackTransaction().catch(() => undefined);
@@ -224,6 +235,7 @@ export function installRequestTransactions(dataSource: DataSource): void {
 
   dataSource.createQueryRunner = (mode = 'master') => {
     const store = context.getStore();
+    if (store instanceof UnitOfWork && store.refused) throw new Error('the request ended; its unit of work was rolled back');
     return store instanceof UnitOfWork && store.active && store.belongsTo(support) ? store.queryRunner() : originalCreate(mode);
   };
   if (!sqlite) return;
