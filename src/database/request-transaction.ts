@@ -165,20 +165,19 @@ export class UnitOfWork {
     Object.assign(runner, { manager: dataSource.createEntityManager(runner) });
     const query = runner.query.bind(runner) as RawQuery;
     const startTransaction = runner.startTransaction.bind(runner);
-    const unit = this;
     Object.assign(runner, {
-      async query(sql: string, parameters?: unknown[], structured?: boolean) {
-        if (unit.beginning === undefined) {
-          if (READ_ONLY.test(sql)) return unit.outside(sql, parameters, structured);
-          await unit.begin(startTransaction);
-        } else if (!(unit.starting && BEGIN.test(sql))) {
-          await unit.beginning;
+      query: async (sql: string, parameters?: unknown[], structured?: boolean) => {
+        if (this.beginning === undefined) {
+          if (READ_ONLY.test(sql)) return this.outside(sql, parameters, structured);
+          await this.begin(startTransaction);
+        } else if (!(this.starting && BEGIN.test(sql))) {
+          await this.beginning;
         }
         return query(sql, parameters, structured);
       },
-      async startTransaction(isolation?: Parameters<QueryRunner['startTransaction']>[0]) {
+      startTransaction: async (isolation?: Parameters<QueryRunner['startTransaction']>[0]) => {
         // A service's own `dataSource.transaction()` inside the unit becomes a savepoint in it.
-        await (unit.beginning ?? unit.begin(startTransaction));
+        await (this.beginning ?? this.begin(startTransaction));
         return startTransaction(isolation);
       },
       release: () => Promise.resolve(),
