@@ -61,6 +61,7 @@ describe('request logging', () => {
       assert.equal(res.status, 200);
       const line = await lineFor(lines, res.headers['x-request-id']!, 'request completed');
       assert.ok(line, 'no request line');
+      assert.equal(line.correlationId, id, "the client's X-Request-Id is kept as the correlation id");
       assert.deepEqual(line.req, { method: 'GET', path: '/api/v1/probe/page', remoteAddress: line.req?.remoteAddress });
       assert.equal(line.res?.statusCode, 200);
       assert.equal(typeof line.responseTime, 'number');
