@@ -9,10 +9,11 @@ export type ChainedContent = Omit<AuditEvent, 'previousHash' | 'hash'>;
 /**
  * Canonical content of an event: a JSON array in a fixed field order, times as ISO-8601 text.
  * An array (not an object) has exactly one serialisation, so the hash is reproducible by any
- * verifier, in any language (docs/audit.md, "Chain format").
+ * verifier, in any language (docs/audit.md, "Chain format"). The correlation id came later: it is
+ * appended only when present, so events written before it existed keep their hash.
  */
 export function canonicalContent(event: ChainedContent): string {
-  return JSON.stringify([
+  const fields: unknown[] = [
     event.id,
     event.seq,
     event.timestamp.toISOString(),
@@ -27,7 +28,9 @@ export function canonicalContent(event: ChainedContent): string {
     event.action,
     event.resourceId,
     event.payload,
-  ]);
+  ];
+  if (event.correlationId !== null && event.correlationId !== undefined) fields.push(event.correlationId);
+  return JSON.stringify(fields);
 }
 
 /** hash_n = SHA-256(hash_{n-1} || "\n" || canonical_n), hex (ASVS 16.4.3 tamper evidence). */

@@ -5,6 +5,7 @@ export interface AuditEventView {
   id: string;
   timestamp: string;
   requestId: string;
+  correlationId?: string;
   actorType: ActorType;
   actorId: string | null;
   ip: string | null;
@@ -22,6 +23,7 @@ export function toAuditEventView(event: AuditEvent): AuditEventView {
     id: event.id,
     timestamp: event.timestamp.toISOString(),
     requestId: event.requestId,
+    ...(event.correlationId === null ? {} : { correlationId: event.correlationId }),
     actorType: event.actorType,
     actorId: event.actorId,
     ip: event.ip,

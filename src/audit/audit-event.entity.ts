@@ -27,6 +27,11 @@ export class AuditEvent {
   @Column({ type: 'varchar', length: 128, name: 'request_id' })
   requestId: string;
 
+  /** The client's own `X-Request-Id`, when it sent a valid one: not unique, the client chose it. */
+  @Index('ix_audit_events_correlation_id')
+  @Column({ type: 'varchar', length: 128, name: 'correlation_id', nullable: true })
+  correlationId: string | null;
+
   @Column({ type: 'varchar', length: 16, name: 'actor_type' })
   actorType: ActorType;
 

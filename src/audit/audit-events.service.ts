@@ -13,7 +13,10 @@ export class AuditEventsService {
 
   async find(query: AuditEventsQuery): Promise<Page<AuditEventView>> {
     const builder = this.dataSource.getRepository(AuditEvent).createQueryBuilder('event');
-    if (query.requestId !== undefined) builder.andWhere('event.requestId = :requestId', { requestId: query.requestId });
+    // A request id, or the correlation id a client chose: both find the client's own requests.
+    if (query.requestId !== undefined) {
+      builder.andWhere('(event.requestId = :requestId OR event.correlationId = :requestId)', { requestId: query.requestId });
+    }
     if (query.actorId !== undefined) builder.andWhere('event.actorId = :actorId', { actorId: query.actorId });
     // Times are fixed-width ISO-8601 UTC text, so text comparison is time comparison.
     if (query.from !== undefined) builder.andWhere('event.timestamp >= :from', { from: new Date(query.from).toISOString() });

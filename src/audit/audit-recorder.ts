@@ -1,33 +1,61 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import { PinoLogger } from 'nestjs-pino';
 import { principalOf } from '../auth/access/principal.js';
+import type { UnitOfWork } from '../database/request-transaction.js';
 import { ProblemException } from '../http/problem.exception.js';
-import { elapsedMs, requestIdOf } from '../http/request-id.middleware.js';
+import { correlationIdOf, elapsedMs, requestIdOf } from '../http/request-id.middleware.js';
 import type { ActorType } from './audit-event.entity.js';
+import { auditFailureReason } from './audit-failure.js';
+import { AuditStore, type NewAuditEvent } from './audit-store.js';
+import { auditSubjectOf } from './audit-subject.js';
+import { redactCredentials, safeText, uuidOrNull } from './audit-text.js';
 import { AuditWriter } from './audit-writer.js';
 import { summarisePayload } from './payload-summary.js';
 import type { AuditDeclaration } from './audited.decorator.js';
 
 const RECORDED = Symbol('auditRecorded');
 const DECLARATION = Symbol('auditDeclaration');
-type AuditedRequest = Request & { [RECORDED]?: true; [DECLARATION]?: AuditDeclaration };
+const UNIT = Symbol('auditUnitOfWork');
+type AuditedRequest = Request & { [RECORDED]?: true; [DECLARATION]?: AuditDeclaration; [UNIT]?: UnitOfWork };
 
-/** Health probes are left out of the trail (API.md §6 allows it): they carry no actor or data. */
-function excluded(req: Request): boolean {
-  return req.path.startsWith('/health/');
-}
-
-/** The route template (`/api/v1/notes/:id`) when a route matched, else the bare path (no query). */
-function routeOf(req: Request): string {
+/** The matched route's template (`/api/v1/notes/:id`), or undefined when no real route matched. */
+function templateOf(req: Request): string | undefined {
   const template = (req.route as { path?: unknown } | undefined)?.path;
   // Nest's not-found handler is a wildcard route: its "template" says nothing, the path does.
-  const useful = typeof template === 'string' && !template.includes('*');
-  return (useful ? template : req.path).slice(0, 512);
+  return typeof template === 'string' && !template.includes('*') ? template : undefined;
+}
+
+/**
+ * Health probes that reached a health route are left out of the trail (API.md §6 allows it: they
+ * carry no actor or data). Anything else under /health/, an unknown path or another spelling that
+ * no route matched, is a 404 like any other and is recorded: probing goes on the record.
+ */
+function excluded(req: Request): boolean {
+  return templateOf(req)?.startsWith('/health/') === true;
+}
+
+/** The route template when a route matched, else the bare path (no query), credentials redacted. */
+function routeOf(req: Request): string {
+  return safeText(redactCredentials(templateOf(req) ?? req.path), 512);
+}
+
+/**
+ * JSON.stringify already escapes C0 controls and lone surrogates; C1 controls (U+0080–U+009F)
+ * it leaves raw. Escaping them as `\u0085` keeps the text valid JSON for the same value.
+ */
+function safePayload(summary: string | null): string | null {
+  return summary === null ? null : safeText(summary, Number.MAX_SAFE_INTEGER);
 }
 
 /** Lets guards pass the matched handler's declaration along, so refusals carry the action too. */
 export function rememberAuditDeclaration(req: Request, declaration: AuditDeclaration | undefined): void {
   if (declaration) (req as AuditedRequest)[DECLARATION] = declaration;
+}
+
+/** The unit of work a state-changing request runs in (src/database/request-transaction.ts). */
+export function attachUnitOfWork(req: Request, unit: UnitOfWork): void {
+  (req as AuditedRequest)[UNIT] = unit;
 }
 
 /**
@@ -36,40 +64,77 @@ export function rememberAuditDeclaration(req: Request, declaration: AuditDeclara
  * for everything refused or failed (guards run before interceptors, so refusals never reach the
  * interceptor). A mark on the request makes the second call a no-op, so no request is recorded
  * twice; every response path goes through one of the two, so none is missed.
+ *
+ * A request that changed something (its unit of work began) has its event inserted in its own
+ * transaction, which then commits: change and event are durable together or not at all. Any
+ * other request's event goes through the group commit.
  */
 @Injectable()
 export class AuditRecorder {
-  constructor(private readonly writer: AuditWriter) {}
+  constructor(
+    private readonly writer: AuditWriter,
+    private readonly store: AuditStore,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext('AuditRecorder');
+  }
 
   async record(req: Request, status: number, resourceIdFromResponse?: string): Promise<void> {
     const request = req as AuditedRequest;
-    if (request[RECORDED] || excluded(req)) return;
+    if (request[RECORDED]) return;
+    const unit = request[UNIT];
+    if (excluded(req)) {
+      await unit?.abandon();
+      return;
+    }
     request[RECORDED] = true;
+    const event = this.eventOf(request, status, resourceIdFromResponse);
+    const ownTransaction = unit?.began === true;
+    try {
+      if (ownTransaction) {
+        await unit.commitWith(async (manager) => {
+          await this.store.appendWithin(manager, event);
+        });
+      } else {
+        unit?.close();
+        await this.writer.append(event);
+      }
+    } catch (error) {
+      // The group commit logs its own failures; a request's own transaction is logged here.
+      if (ownTransaction) {
+        this.logger.error(
+          { requestId: event.requestId, reason: auditFailureReason(error) },
+          'audit event could not be written: the request is refused (503) and its change rolled back',
+        );
+      }
+      // No evidence, no answer: the client gets a 503 instead of a response we cannot account for.
+      throw new ProblemException(503, { detail: 'The service cannot record this request right now; retry later.' });
+    }
+  }
+
+  private eventOf(req: AuditedRequest, status: number, resourceIdFromResponse: string | undefined): NewAuditEvent {
     const principal = principalOf(req);
-    const declaration = request[DECLARATION];
+    const declaration = req[DECLARATION];
     const actorType: ActorType = principal ? principal.kind : 'anonymous';
     const resource = declaration?.resource ?? { param: 'id' };
     const resourceId =
-      resource === 'response' ? resourceIdFromResponse : (req.params as Record<string, string | undefined>)[resource.param];
-    const committed = this.writer.append({
+      auditSubjectOf(req) ??
+      (resource === 'response' ? resourceIdFromResponse : (req.params as Record<string, unknown> | undefined)?.[resource.param]);
+    return {
       timestamp: new Date(),
       requestId: requestIdOf(req),
+      correlationId: correlationIdOf(req) ?? null,
       actorType,
       actorId: principal ? (principal.kind === 'apiKey' ? principal.keyId : principal.userId) : null,
-      ip: req.ip ?? null,
-      method: req.method,
+      ip: req.ip === undefined ? null : safeText(req.ip, 45),
+      method: safeText(req.method, 16),
       route: routeOf(req),
       status,
       durationMs: elapsedMs(req),
       action: declaration?.action ?? null,
-      resourceId: typeof resourceId === 'string' ? resourceId.slice(0, 64) : null,
-      payload: summarisePayload(req.query, req.body),
-    });
-    try {
-      await committed;
-    } catch {
-      // No evidence, no answer: the client gets a 503 instead of a response we cannot account for.
-      throw new ProblemException(503, { detail: 'The service cannot record this request right now; retry later.' });
-    }
+      // Only one of our ids: whatever else a client put in a path parameter is not stored (null).
+      resourceId: uuidOrNull(resourceId),
+      payload: safePayload(summarisePayload(req.query, req.body)),
+    };
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Histogram } from 'prom-client';
+import { outsideRequestTransactions } from '../database/request-transaction.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
+import { auditFailureReason } from './audit-failure.js';
 import { AuditStore, type NewAuditEvent } from './audit-store.js';
 
 interface Pending {
@@ -22,6 +24,10 @@ const ANCHOR_INTERVAL_MS = 60_000;
  * saw), but requests handled in the same event-loop turn share one transaction, committed at
  * the end of that turn, so durability costs one commit per batch rather than per request. Events that
  * arrive during a commit form the next batch. Shutdown drains the queue.
+ *
+ * One bad event never fails its neighbours: if a batch is refused, its events are retried one
+ * by one, so only the event the database refuses fails its request (503, fail closed), with the
+ * reason logged as an error code, never the statement or its values.
  */
 @Injectable()
 export class AuditWriter implements BeforeApplicationShutdown {
@@ -57,10 +63,11 @@ export class AuditWriter implements BeforeApplicationShutdown {
     while (this.queue.length >= MAX_QUEUE) await (this.draining ?? this.drain());
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (this.queue.length >= MAX_BATCH) void this.drain();
+      // Batches belong to no request: they run outside the request's unit of work, if any.
+      if (this.queue.length >= MAX_BATCH) void outsideRequestTransactions(() => this.drain());
       // The batch closes when this turn of the event loop has handled every request it read:
       // at saturation that is dozens, at low load one, with no timer delaying a lone request.
-      else this.scheduled ??= setImmediate(() => void this.drain());
+      else this.scheduled ??= outsideRequestTransactions(() => setImmediate(() => void this.drain()));
     });
   }
 
@@ -89,10 +96,36 @@ export class AuditWriter implements BeforeApplicationShutdown {
         for (const pending of batch) pending.resolve();
         this.anchor(head);
       } catch (error) {
-        this.logger.error({ err: error, events: batch.length }, 'audit batch could not be committed');
-        for (const pending of batch) pending.reject(error);
+        stop();
+        if (batch.length === 1) this.refuse(batch[0]!, error);
+        else await this.commitOneByOne(batch, error);
       }
     }
+  }
+
+  /** After a refused batch: each event alone, so only the culprit's request fails. */
+  private async commitOneByOne(batch: readonly Pending[], batchError: unknown): Promise<void> {
+    this.logger.warn(
+      { events: batch.length, reason: auditFailureReason(batchError) },
+      'audit batch refused: retrying its events one by one',
+    );
+    for (const pending of batch) {
+      try {
+        this.anchor(await this.store.append([pending.event]));
+        this.batchSize.observe(1);
+        pending.resolve();
+      } catch (error) {
+        this.refuse(pending, error);
+      }
+    }
+  }
+
+  private refuse(pending: Pending, error: unknown): void {
+    this.logger.error(
+      { requestId: pending.event.requestId, reason: auditFailureReason(error) },
+      'audit event could not be committed: its request is refused (503)',
+    );
+    pending.reject(error);
   }
 
   /** Logs the chain head now and then, so a truncated tail can be detected from the logs. */

@@ -1,20 +1,30 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { mergeMap, type Observable } from 'rxjs';
-import { AuditRecorder, rememberAuditDeclaration } from './audit-recorder.js';
+import { DataSource } from 'typeorm';
+import { openUnitOfWork } from '../database/request-transaction.js';
+import { AuditRecorder, attachUnitOfWork, rememberAuditDeclaration } from './audit-recorder.js';
 import { auditDeclarationOf } from './audited.decorator.js';
+
+/** Methods that may change state (RFC 9110 §9.2.1: everything but the safe ones). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Records every request a handler served, with the action and resource id the handler declares,
  * and holds the response until the event is committed (API.md §6, ASVS 16.3). Refused requests
  * never get here; the problem-details filter records those through the same AuditRecorder.
+ *
+ * A state-changing request's handler runs in a unit of work (src/database/request-transaction.ts):
+ * what it writes commits only together with its audit event (docs/audit.md).
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly recorder: AuditRecorder,
     private readonly reflector: Reflector,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -22,12 +32,17 @@ export class AuditInterceptor implements NestInterceptor {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     rememberAuditDeclaration(req, auditDeclarationOf(this.reflector, context.getHandler(), context.getClass()));
-    return next.handle().pipe(
-      mergeMap(async (body: unknown) => {
-        const id = (body as { id?: unknown } | null | undefined)?.id;
-        await this.recorder.record(req, res.statusCode, typeof id === 'string' ? id : undefined);
-        return body;
-      }),
-    );
+    const record = mergeMap(async (body: unknown) => {
+      const id = (body as { id?: unknown } | null | undefined)?.id;
+      await this.recorder.record(req, res.statusCode, typeof id === 'string' ? id : undefined);
+      return body;
+    });
+    const unit = SAFE_METHODS.has(req.method) ? undefined : openUnitOfWork(this.dataSource);
+    if (!unit) return next.handle().pipe(record);
+    attachUnitOfWork(req, unit);
+    // Safety net: a unit the recorder did not end (a response cut short) never stays open.
+    res.once('close', () => void unit.abandon());
+    // Nest binds the handler to the async context current when handle() is called.
+    return unit.run(() => next.handle()).pipe(record);
   }
 }

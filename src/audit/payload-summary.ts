@@ -1,19 +1,22 @@
 import { listEncryptedColumns } from '../crypto/encrypted-columns.registry.js';
 import { sensitivePropertyNames } from '../common/sensitive.decorator.js';
+import { REDACTED, redactCredentials } from './audit-text.js';
 
 /**
  * The payload summary stored with an audit event: query and body, with every secret removed.
  * What counts as secret is derived from metadata: DTO properties marked @Sensitive() and every
  * property stored through @EncryptedColumn() (what we encrypt at rest must not sit in clear in
  * the audit table). A short list of credential-like names is a backstop for payloads that never
- * reached a DTO (ASVS 16.2.5, OWASP Logging Cheat Sheet).
+ * reached a DTO (ASVS 16.2.5, OWASP Logging Cheat Sheet). And whatever the name, a value (or a
+ * key) shaped like one of our API keys, refresh tokens or JWTs is redacted (audit-text.ts): a
+ * client that sends `?k=snk_…` must not leave its key in the trail.
  */
 const BACKSTOP = /pass(word)?|secret|token|api[-_]?key|authorization|credential|^key$/i;
 const MAX_STRING = 200;
 const MAX_KEYS = 50;
 const MAX_DEPTH = 3;
 const MAX_LENGTH = 4000;
-export const REDACTED = '[REDACTED]';
+export { REDACTED };
 
 let memo: { readonly sensitive: number; readonly encrypted: number; readonly names: ReadonlySet<string> } | undefined;
 
@@ -29,13 +32,20 @@ function redactedNames(): ReadonlySet<string> {
 }
 
 function summarise(value: unknown, names: ReadonlySet<string>, depth: number): unknown {
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (typeof value === 'string') {
+    // Redact before cutting: a key cut in half would no longer match its shape.
+    const clean = redactCredentials(value);
+    return clean.length > MAX_STRING ? `${clean.slice(0, MAX_STRING)}…` : clean;
+  }
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[…]';
   if (Array.isArray(value)) return value.slice(0, 20).map((item) => summarise(item, names, depth + 1));
   const entries = Object.entries(value as Record<string, unknown>).slice(0, MAX_KEYS);
   return Object.fromEntries(
-    entries.map(([key, item]) => [key, names.has(key) || BACKSTOP.test(key) ? REDACTED : summarise(item, names, depth + 1)]),
+    entries.map(([key, item]) => [
+      redactCredentials(key),
+      names.has(key) || BACKSTOP.test(key) ? REDACTED : summarise(item, names, depth + 1),
+    ]),
   );
 }
 
@@ -50,5 +60,10 @@ export function summarisePayload(query: unknown, body: unknown): string | null {
   });
   return summary.length <= MAX_LENGTH
     ? summary
-    : JSON.stringify({ truncated: true, bodyKeys: Object.keys((body as object) ?? {}).slice(0, MAX_KEYS) });
+    : JSON.stringify({
+        truncated: true,
+        bodyKeys: Object.keys((body as object) ?? {})
+          .slice(0, MAX_KEYS)
+          .map((key) => redactCredentials(key).slice(0, MAX_STRING)),
+      });
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { recordAuditSubject } from '../audit/audit-subject.js';
 import { BlindIndexService } from '../crypto/blind-index.service.js';
 import { ProblemException } from '../http/problem.exception.js';
 import type { ClientContext } from '../http/client-context.js';
@@ -53,6 +54,8 @@ export class AuthService {
       await this.lockout.recordFailure(accountKey, client);
       throw invalidCredentials();
     }
+    // The audit event names the account (its id, never the email), failed attempt or not.
+    recordAuditSubject(client, user.id);
     const valid = await this.hasher.verify(user.passwordHash, candidate);
     if (!valid) await this.lockout.recordFailure(accountKey, client);
     if (!valid || locked || user.disabled) throw invalidCredentials();

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions, type SchemaExtensions } from './data-source-options.js';
+import { installRequestTransactions } from './request-transaction.js';
 import { runMigrations } from './run-migrations.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -35,6 +36,8 @@ export class DatabaseModule {
               await dataSource.destroy();
               throw new PendingMigrationsError();
             }
+            // State-changing requests commit with their audit event (request-transaction.ts).
+            installRequestTransactions(dataSource);
             return dataSource;
           },
         }),

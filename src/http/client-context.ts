@@ -12,6 +12,15 @@ export interface ClientContext {
   readonly requestId: string;
 }
 
+/** The request behind a context, for the audit trail (src/audit/audit-subject.ts); weak, never leaks. */
+const requests = new WeakMap<ClientContext, Request>();
+
 export function clientOf(req: Request): ClientContext {
-  return { ip: req.ip, requestId: requestIdOf(req) };
+  const client = { ip: req.ip, requestId: requestIdOf(req) };
+  requests.set(client, req);
+  return client;
+}
+
+export function requestOfClient(client: ClientContext): Request | undefined {
+  return requests.get(client);
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { elapsedMs, requestIdOf } from '../http/request-id.middleware.js';
+import { correlationIdOf, elapsedMs, requestIdOf } from '../http/request-id.middleware.js';
 
 /**
  * One line per finished request when `info` is enabled, with its request id, method, path,
@@ -19,6 +19,8 @@ export function requestLoggerMiddleware(root: Logger) {
         root.info(
           {
             requestId: requestIdOf(req),
+            // The client's own X-Request-Id, when it sent a valid one (request-id.middleware.ts).
+            correlationId: correlationIdOf(req),
             // Only what an operator needs: the query string may carry user input, the body is never logged.
             req: { method: req.method, path: req.originalUrl.split('?')[0], remoteAddress: req.socket.remoteAddress },
             res: { statusCode: res.statusCode },

@@ -54,7 +54,8 @@ describe('audit durability', () => {
               headers: { 'X-Request-Id': requestId },
             });
             await res.arrayBuffer();
-            if (res.headers.get('x-request-id') === requestId) received.push(requestId);
+            // The client's id comes back as the correlation id (the request id is the server's own).
+            if (res.headers.get('x-correlation-id') === requestId) received.push(requestId);
           } catch {
             return; // the server is gone
           }
@@ -69,8 +70,8 @@ describe('audit durability', () => {
 
       const dataSource = await new DataSource(buildDataSourceOptions(loadConfig(env(db)))).initialize();
       try {
-        const rows: { request_id: string }[] = await dataSource.query('SELECT request_id FROM audit_events');
-        const recorded = new Set(rows.map((row) => row.request_id));
+        const rows: { correlation_id: string | null }[] = await dataSource.query('SELECT correlation_id FROM audit_events');
+        const recorded = new Set(rows.map((row) => row.correlation_id));
         const missing = received.filter((id) => !recorded.has(id));
         assert.deepEqual(missing, [], `${missing.length} of ${received.length} answered requests have no audit event`);
         assert.equal(rows.length, recorded.size, 'an event was recorded twice');

@@ -114,14 +114,16 @@ describe('HTTP pipeline (API.md §1)', () => {
     assert.ok(!text.includes(LEAKY_MESSAGE));
   });
 
-  it('sets X-Request-Id, keeping a valid incoming one and replacing an unsafe one', async () => {
+  it('sets a generated X-Request-Id, keeping a valid incoming one as X-Correlation-Id and dropping an unsafe one', async () => {
     const generated = await t.http.get('/health/live');
     assert.match(generated.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(generated.headers['x-correlation-id'], undefined);
     const kept = await t.http.get('/health/live').set('X-Request-Id', 'client-trace-0001');
-    assert.equal(kept.headers['x-request-id'], 'client-trace-0001');
+    assert.match(kept.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(kept.headers['x-correlation-id'], 'client-trace-0001');
     const injected = await t.http.get('/health/live').set('X-Request-Id', 'abc\tdef {"level":60}');
-    assert.notEqual(injected.headers['x-request-id'], 'abc\tdef {"level":60}');
     assert.match(injected.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(injected.headers['x-correlation-id'], undefined);
   });
 
   it('sends security headers, no X-Powered-By, no HSTS over plain HTTP, and no-store on /api', async () => {

@@ -59,12 +59,13 @@ describe('request logging', () => {
       const id = 'log-test-0000001';
       const res = await t.http.get('/api/v1/probe/page?limit=77').set('X-Request-Id', id);
       assert.equal(res.status, 200);
-      const line = await lineFor(lines, id, 'request completed');
+      const line = await lineFor(lines, res.headers['x-request-id']!, 'request completed');
       assert.ok(line, 'no request line');
+      assert.equal(line.correlationId, id, "the client's X-Request-Id is kept as the correlation id");
       assert.deepEqual(line.req, { method: 'GET', path: '/api/v1/probe/page', remoteAddress: line.req?.remoteAddress });
       assert.equal(line.res?.statusCode, 200);
       assert.equal(typeof line.responseTime, 'number');
-      assert.equal(lines.filter((l) => l.requestId === id && l.msg === 'request completed').length, 1);
+      assert.equal(lines.filter((l) => l.requestId === res.headers['x-request-id'] && l.msg === 'request completed').length, 1);
       assert.ok(!JSON.stringify(lines).includes('limit=77'), 'the query string is never logged');
     });
 
@@ -72,8 +73,11 @@ describe('request logging', () => {
       const { email } = await registerUser(t, 'lockme');
       await t.http.post('/api/v1/auth/login').send({ email, password: 'not the password at all' });
       const id = 'log-test-0000002';
-      await t.http.post('/api/v1/auth/login').set('X-Request-Id', id).send({ email, password: 'not the password at all' });
-      const line = await lineFor(lines, id, 'security event: account_locked');
+      const res = await t.http
+        .post('/api/v1/auth/login')
+        .set('X-Request-Id', id)
+        .send({ email, password: 'not the password at all' });
+      const line = await lineFor(lines, res.headers['x-request-id']!, 'security event: account_locked');
       assert.ok(line, 'the account_locked line does not carry the request id of the login that locked the account');
       assert.equal(line.securityEvent, true);
     });
@@ -82,16 +86,17 @@ describe('request logging', () => {
       const id = 'log-test-0000003';
       const res = await t.http.get('/api/v1/notes').set('X-Request-Id', id);
       assert.equal(res.status, 401);
-      const line = await lineFor(lines, id, 'request completed');
+      const line = await lineFor(lines, res.headers['x-request-id']!, 'request completed');
       assert.equal(line?.res?.statusCode, 401);
     });
 
     it('writes no line for liveness probes', async () => {
       const id = 'log-test-0000004';
-      assert.equal((await t.http.get('/health/live').set('X-Request-Id', id)).status, 200);
-      await t.http.get('/api/v1/probe/page').set('X-Request-Id', 'log-test-0000005');
-      assert.ok(await lineFor(lines, 'log-test-0000005', 'request completed'));
-      assert.equal(lines.filter((l) => l.requestId === id).length, 0);
+      const probe = await t.http.get('/health/live').set('X-Request-Id', id);
+      assert.equal(probe.status, 200);
+      const next = await t.http.get('/api/v1/probe/page').set('X-Request-Id', 'log-test-0000005');
+      assert.ok(await lineFor(lines, next.headers['x-request-id']!, 'request completed'));
+      assert.equal(lines.filter((l) => l.requestId === probe.headers['x-request-id']).length, 0);
     });
   });
 

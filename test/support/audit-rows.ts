@@ -5,6 +5,7 @@ export interface AuditRow {
   id: string;
   seq: number;
   request_id: string;
+  correlation_id: string | null;
   actor_type: string;
   actor_id: string | null;
   method: string;
@@ -15,10 +16,15 @@ export interface AuditRow {
   payload: string | null;
 }
 
-/** Audit rows of one request id, read straight from the table (not through the API under test). */
+/**
+ * Audit rows of one request, read straight from the table (not through the API under test): by
+ * its request id (the response's X-Request-Id) or by the correlation id the client sent.
+ */
 export async function auditRowsFor(t: TestApp, requestId: string): Promise<AuditRow[]> {
-  const placeholder = t.db.kind === 'postgres' ? '$1' : '?';
-  return t.app.get(DataSource).query(`SELECT * FROM audit_events WHERE request_id = ${placeholder}`, [requestId]);
+  const [a, b] = t.db.kind === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+  return t.app
+    .get(DataSource)
+    .query(`SELECT * FROM audit_events WHERE request_id = ${a} OR correlation_id = ${b}`, [requestId, requestId]);
 }
 
 /** Runs a raw statement with the append-only triggers out of the way: an attacker with DBA rights. */

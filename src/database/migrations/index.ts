@@ -5,6 +5,7 @@ import { ApiKeys1764374400000 } from './1764374400000-api-keys.js';
 import { Audit1764460800000 } from './1764460800000-audit.js';
 import { SecurityEvents1764547200000 } from './1764547200000-security-events.js';
 import { SessionTokenVersion1764633600000 } from './1764633600000-session-token-version.js';
+import { AuditCorrelationId1764720000000 } from './1764720000000-audit-correlation-id.js';
 
 /**
  * Ordered list of migrations, imported as classes (no file globs: works the same from src/,
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Audit1764460800000,
   SecurityEvents1764547200000,
   SessionTokenVersion1764633600000,
+  AuditCorrelationId1764720000000,
 ];
