@@ -5,6 +5,7 @@ import { LoggingSecurityEvents } from './logging-security-events.js';
 import type { SecurityEventRecord } from './security-event.entity.js';
 import { toSecurityEventRecord } from './security-event-record.factory.js';
 import { SecurityEvents, type SecurityEventDetails, type SecurityEventType } from './security-events.js';
+import { outsideRequestTransactions } from '../database/request-transaction.js';
 
 /** Where stored events go (the security_events table; a fake in unit tests). */
 export interface SecurityEventSink {
@@ -90,10 +91,14 @@ export class PersistingSecurityEvents extends SecurityEvents implements OnModule
 
   private schedule(): void {
     if (this.timer !== undefined) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.options.flushDelayMs);
+    // The flush belongs to no request: a timer set inside a state-changing request would
+    // otherwise inherit its unit of work and write these rows in that request's transaction.
+    this.timer = outsideRequestTransactions(() =>
+      setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.options.flushDelayMs),
+    );
     this.timer.unref();
   }
 
