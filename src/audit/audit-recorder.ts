@@ -27,12 +27,13 @@ function templateOf(req: Request): string | undefined {
 }
 
 /**
- * Health probes that reached a health route are left out of the trail (API.md §6 allows it: they
- * carry no actor or data). Anything else under /health/, an unknown path or another spelling that
- * no route matched, is a 404 like any other and is recorded: probing goes on the record.
+ * Health probes answered by a health route (200 live/ready, 503 not ready) are left out of the
+ * trail: they carry no actor or data. Anything else under /health/ is recorded like any request:
+ * an unknown path or another spelling (404), and a probe refused for its input (a body, a repeated
+ * parameter: 400), since that is no orchestrator's probe and probing goes on the record.
  */
-function excluded(req: Request): boolean {
-  return templateOf(req)?.startsWith('/health/') === true;
+function excluded(req: Request, status: number): boolean {
+  return templateOf(req)?.startsWith('/health/') === true && (status === 200 || status === 503);
 }
 
 /** The route template when a route matched, else the bare path (no query), credentials redacted. */
@@ -83,7 +84,7 @@ export class AuditRecorder {
     const request = req as AuditedRequest;
     if (request[RECORDED]) return;
     const unit = request[UNIT];
-    if (excluded(req)) {
+    if (excluded(req, status)) {
       await unit?.abandon();
       return;
     }
