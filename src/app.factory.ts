@@ -3,11 +3,15 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { configureApp } from './configure-app.js';
+import { DrainingExpressAdapter } from './lifecycle/draining-express-adapter.js';
 import { loadTlsServerOptions } from './tls/tls-server-options.js';
 
 /** Builds the fully configured application: the same call for main.ts and the e2e tests. */
 export async function createApp(config: AppConfig, options: AppModuleOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, options), {
+  // The adapter applies the server limits and makes shutdown drain HTTP before any module hook
+  // releases a dependency (src/lifecycle/draining-express-adapter.ts).
+  const adapter = new DrainingExpressAdapter(config.httpServer);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, options), adapter, {
     bodyParser: false,
     bufferLogs: true,
     // Start-up errors are thrown to the caller (main.ts prints them and exits 1) instead of
