@@ -18,7 +18,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
     // Nest aborting the process, so tests can assert them and operators get a clean message.
     abortOnError: false,
     // HTTPS (TLS 1.3 only) when TLS_CERT_FILE/TLS_KEY_FILE are set; TlsModule hot-reloads the pair.
-    ...(config.tls === undefined ? {} : { httpsOptions: loadTlsServerOptions(config.tls) }),
+    ...(config.tls === undefined ? {} : { httpsOptions: loadTlsServerOptions(config.tls, config.nodeEnv === 'production') }),
   });
   configureApp(app, config);
   return app;
