@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 
 /** The part of a logger the drain uses. */
 export interface DrainLogger {
@@ -23,6 +23,8 @@ export interface DrainLogger {
 export class HttpDrain {
   private state: 'serving' | 'draining' | 'drained' = 'serving';
   private drained: Promise<void> | undefined;
+  /** Responses not yet sent: those already in progress when the drain starts get the header too. */
+  private readonly inFlight = new Set<ServerResponse>();
 
   constructor(
     private readonly server: Server,
@@ -31,7 +33,12 @@ export class HttpDrain {
   ) {
     // Before Express's own listener, so the header is set before any handler can answer.
     server.prependListener('request', (_req, res) => {
-      if (this.state !== 'serving') res.setHeader('Connection', 'close');
+      if (this.state !== 'serving') {
+        res.setHeader('Connection', 'close');
+        return;
+      }
+      this.inFlight.add(res);
+      res.once('close', () => this.inFlight.delete(res));
     });
   }
 
@@ -47,6 +54,8 @@ export class HttpDrain {
 
   private async run(): Promise<void> {
     this.state = 'draining';
+    for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    this.inFlight.clear();
     if (!this.server.listening) {
       this.state = 'drained';
       return;
