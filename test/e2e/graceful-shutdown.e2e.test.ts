@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
+import { tmpdir } from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { freePort } from '../support/app-instances.js';
+import { createSelfSignedCertificate } from '../support/self-signed-cert.js';
 import { strongPassword } from '../support/identity.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/tls-client.js';
@@ -85,39 +90,72 @@ function bodyOf(answer: Answer): Record<string, unknown> {
   return JSON.parse((answer as Answer & { body: string }).body) as Record<string, unknown>;
 }
 
-async function startServer(db: TestDatabase): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const port = await freePort();
+interface Server {
+  readonly child: ChildProcess;
+  readonly port: number;
+  output(): string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+function spawnServer(db: TestDatabase, extra: Record<string, string> = {}): Server & { port: number } {
   const limits = { THROTTLE_DEFAULT_LIMIT: '1000000', THROTTLE_AUTH_LIMIT: '1000000', IDS_ENABLED: 'false' };
+  const port = Number(extra.PORT);
   const child = spawn(process.execPath, [main], {
-    env: env(db, { PORT: String(port), SHUTDOWN_GRACE_MS: String(GRACE_MS), ...limits }),
+    env: env(db, { SHUTDOWN_GRACE_MS: String(GRACE_MS), ...limits, ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal, at: Date.now() })),
+  );
+  return { child, port, output: () => log, exited };
+}
+
+/** /health/ready over plain HTTP or, with `tls`, HTTPS (the test certificate is self-signed). */
+function ready(port: number, tls = false): Promise<boolean> {
+  if (!tls) {
+    return fetch(`http://127.0.0.1:${port}/health/ready`).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+  }
+  return new Promise((resolve) => {
+    const req = httpsGet({ host: '127.0.0.1', port, path: '/health/ready', rejectUnauthorized: false, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+  });
+}
+
+async function startServer(db: TestDatabase, extra: Record<string, string> = {}, tls = false): Promise<Server> {
+  const server = spawnServer(db, { PORT: String(await freePort()), ...extra });
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log}`);
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200;
-      } catch {
-        return false;
+      if (server.child.exitCode !== null || server.child.signalCode !== null) {
+        throw new Error(`server exited with ${server.child.exitCode ?? server.child.signalCode}:\n${server.output()}`);
       }
+      return ready(server.port, tls);
     },
     30_000,
     'the server to be ready',
   );
-  return { child, port, output: () => log };
+  return server;
+}
+
+/** Linux: true once the process catches SIGHUP (bit 0 of SigCgt in /proc/<pid>/status). */
+function catchesSighup(pid: number): boolean {
+  const line = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return line !== undefined && (BigInt(`0x${line}`) & 1n) === 1n;
 }
 
 describe('graceful shutdown', () => {
   it('drains on SIGTERM under keep-alive load: no 5xx, every answered request audited, API-key uses counted, exit within SHUTDOWN_GRACE_MS', async () => {
     const db = await createTestDatabase();
     try {
-      const { child, port, output } = await startServer(db);
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((done) =>
-        child.once('exit', (code, signal) => done({ code, signal, at: Date.now() })),
-      );
+      const { child, port, output, exited } = await startServer(db);
       const setup = new Agent({ keepAlive: false });
       const email = `drain-${Date.now()}@example.com`;
       const password = strongPassword();
@@ -227,5 +265,69 @@ describe('graceful shutdown', () => {
     } finally {
       await db.drop();
     }
+  });
+
+  describe('with TLS, where SIGHUP reloads the certificate', () => {
+    let dir: string;
+    let tlsEnv: Record<string, string>;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'shutdown-tls-'));
+      createSelfSignedCertificate(dir, 'server');
+      tlsEnv = { TLS_CERT_FILE: join(dir, 'server.crt'), TLS_KEY_FILE: join(dir, 'server.key') };
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('survives SIGHUP during start-up and then serves', async () => {
+      const db = await createTestDatabase();
+      const server = spawnServer(db, { PORT: String(await freePort()), ...tlsEnv });
+      try {
+        // From the moment the process catches SIGHUP (main.ts's first lines) until it serves,
+        // a reload signal arrives every 20 ms: the whole start-up (modules, database,
+        // migrations) happens under it.
+        await waitFor(() => catchesSighup(server.child.pid!), 10_000, 'the SIGHUP guard');
+        let sent = 0;
+        while (!(await ready(server.port, true))) {
+          assert.equal(server.child.exitCode ?? server.child.signalCode, null, `died during start-up:\n${server.output()}`);
+          server.child.kill('SIGHUP');
+          sent++;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.ok(sent >= 5, `only ${sent} SIGHUP sent during start-up`);
+        assert.equal(server.child.exitCode ?? server.child.signalCode, null);
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.exited;
+        await db.drop();
+      }
+    });
+
+    it('survives SIGHUP during shutdown and exits on SIGTERM', async () => {
+      const db = await createTestDatabase();
+      try {
+        const server = await startServer(db, { ...tlsEnv, SHUTDOWN_GRACE_MS: '2000' }, true);
+        // A client that never finishes its request keeps the drain going for the grace period.
+        const stuck = tlsConnect({ host: '127.0.0.1', port: server.port, rejectUnauthorized: false });
+        await new Promise((r) => stuck.once('secureConnect', r));
+        stuck.on('error', () => undefined);
+        stuck.write(
+          'POST /api/v1/notes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{',
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        server.child.kill('SIGTERM');
+        let sent = 0;
+        while (server.child.exitCode === null && server.child.signalCode === null) {
+          server.child.kill('SIGHUP');
+          sent++;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const exit = await server.exited;
+        stuck.destroy();
+        assert.ok(sent > 20, `only ${sent} SIGHUP sent during shutdown`);
+        assert.equal(exit.signal, 'SIGTERM', `ended by ${exit.signal ?? exit.code}:\n${server.output()}`);
+        assert.match(server.output(), /shutdown: grace period over/);
+      } finally {
+        await db.drop();
+      }
+    });
   });
 });
