@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { HttpServerConfig } from './http-server-config.js';
 
 /** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -56,6 +57,8 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly bodyLimit: string;
+  /** Server timeouts, connection cap and shutdown grace (src/config/http-server-config.ts). */
+  readonly httpServer: HttpServerConfig;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
   readonly swaggerEnabled: boolean;
   readonly logLevel: string;

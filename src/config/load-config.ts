@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { AppConfig, DatabaseConfig, NodeEnv } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
+import { parseHttpServerConfig } from './http-server-config.js';
 import { readBool, readEnum, readInt, readList, readOptional, readString, type Env } from './env-parsers.js';
 import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
 import { readSecret } from './secret-sources.js';
@@ -125,6 +126,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     corsOrigins,
     tls: certFile && keyFile ? { certFile, keyFile } : undefined,
     bodyLimit,
+    httpServer: parseHttpServerConfig(env),
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     swaggerEnabled: readBool(env, 'SWAGGER_ENABLED', !production),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

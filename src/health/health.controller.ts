@@ -4,6 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/access/access.decorators.js';
 import { RedisHealthIndicator } from './redis.health.js';
+import { ShutdownHealthIndicator } from './shutdown.health.js';
 
 /** Liveness (the process answers) and readiness (its dependencies answer) for orchestrators. */
 /**
@@ -20,6 +21,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: ShutdownHealthIndicator,
   ) {}
 
   @Get('live')
@@ -31,6 +33,8 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
+      // First: once shutdown drains, the instance is not ready whatever its dependencies say.
+      () => this.shutdown.check('shutdown'),
       () => this.database.pingCheck('database', { timeout: 2000 }),
       // Redis only when REDIS_URL is set.
       ...(this.redis.configured ? [() => this.redis.pingCheck('redis')] : []),

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 import type { StateStore } from './state-store.js';
 import { StateStoreUnavailableError } from './state-store-unavailable.error.js';
@@ -30,7 +30,7 @@ const READY_WAIT_MS = 3000;
  * (503); rate limits and IDS counters fall back to this instance's memory
  * (fallback-state-store.ts). The client keeps reconnecting in the background.
  */
-export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestroy {
+export class RedisStateStore implements StateStore, OnModuleInit, OnApplicationShutdown {
   private readonly client: Redis;
   private state: 'starting' | 'up' | 'down' = 'starting';
   /** Degraded (open) or not: read by /health/ready, the shared_state_degraded gauge and the logs. */
@@ -112,7 +112,11 @@ export class RedisStateStore implements StateStore, OnModuleInit, OnModuleDestro
     });
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Released last of the shutdown sequence (docs/operations.md): after the HTTP drain, and after
+   * usage, security events and the audit queue were flushed in the earlier hooks.
+   */
+  onApplicationShutdown(): void {
     this.state = 'down';
     this.circuit.stop();
     this.client.disconnect();

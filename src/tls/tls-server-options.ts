@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { certificateValidity, outsideValidityMessage, validityProblem } from './certificate-validity.js';
 
 export interface TlsFiles {
   readonly certFile: string;
@@ -27,10 +28,18 @@ export function readTlsMaterial(files: TlsFiles): TlsMaterial {
 /**
  * Reads and checks the certificate and key (parseable, matching) and returns server options.
  * Throws with OpenSSL's reason, which names no secret, so a bad pair fails at boot or is refused
- * on reload instead of serving a broken context.
+ * on reload instead of serving a broken context. With `refuseOutsideValidity` (production), a
+ * certificate that is expired or not yet valid fails the boot too, with its file and dates;
+ * elsewhere it is served and the reloader logs an error (src/tls/tls-context-reloader.ts).
  */
-export function loadTlsServerOptions(files: TlsFiles): SecureContextOptions {
-  const options = tlsServerOptions(readTlsMaterial(files));
+export function loadTlsServerOptions(files: TlsFiles, refuseOutsideValidity = false): SecureContextOptions {
+  const material = readTlsMaterial(files);
+  const options = tlsServerOptions(material);
   createSecureContext(options);
+  if (refuseOutsideValidity) {
+    const validity = certificateValidity(material.cert);
+    const problem = validityProblem(validity);
+    if (problem !== undefined) throw new Error(outsideValidityMessage(files.certFile, validity, problem));
+  }
   return options;
 }
