@@ -25,7 +25,7 @@ describe('Redis state store behind its circuit breaker', () => {
     await store.onModuleInit();
   });
   after(async () => {
-    store.onModuleDestroy();
+    store.onApplicationShutdown();
     await fake.close();
   });
 
