@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { STATE_STORE, type StateStore } from '../../shared-state/state-store.js';
+import { revocationLifetimeSeconds } from './token-time-window.js';
 
 /**
  * Revoked sessions, checked on every authenticated request in O(1) through the shared-state
- * port. An entry only needs to outlive the longest access token of the session (JWT_ACCESS_TTL),
- * after which the token is expired anyway, so the list never grows without bound.
+ * port. An entry only needs to outlive the last moment any access token of the session can still
+ * verify (JWT_ACCESS_TTL plus the clock tolerances, token-time-window.ts), after which the token
+ * is refused as expired anyway, so the list never grows without bound.
  */
 @Injectable()
 export class TokenRevocations {
@@ -14,7 +16,10 @@ export class TokenRevocations {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async revokeSession(sessionId: string, ttlSeconds = this.config.jwt.accessTtlSeconds): Promise<void> {
+  async revokeSession(
+    sessionId: string,
+    ttlSeconds = revocationLifetimeSeconds(this.config.jwt.accessTtlSeconds),
+  ): Promise<void> {
     if (ttlSeconds > 0) await this.store.set(`revoked-session:${sessionId}`, '1', ttlSeconds);
   }
 
