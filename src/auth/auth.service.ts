@@ -30,7 +30,7 @@ export class AuthService {
   ) {}
 
   async register(input: { email: string; password: string; displayName: string }): Promise<UserView> {
-    const password = acceptablePassword('password', input.password, input);
+    const password = await acceptablePassword('password', input.password, input);
     if (await this.users.findByEmail(input.email))
       throw new ProblemException(409, { detail: 'An account with this email already exists.' });
     const user = await this.users.create({
@@ -117,7 +117,7 @@ export class AuthService {
         errors: [{ field: 'currentPassword', message: 'currentPassword is not correct' }],
       });
     }
-    const password = acceptablePassword('newPassword', newPassword, user);
+    const password = await acceptablePassword('newPassword', newPassword, user);
     // A new token version invalidates every access token; revoking sessions kills refresh tokens.
     await this.users.update(user, { passwordHash: await this.hasher.hash(password), tokenVersion: user.tokenVersion + 1 });
     await this.sessions.revokeAllForUser(user.id);
