@@ -8,6 +8,7 @@ import { PepperedHash } from '../../crypto/peppered-hash.js';
 import { SecurityEvents } from '../../security-events/security-events.js';
 import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
 import { TokenRevocations } from '../tokens/token-revocations.js';
+import { revocationLifetimeSeconds } from '../tokens/token-time-window.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { Session } from './session.entity.js';
 
@@ -39,7 +40,7 @@ export class SessionsService implements OnApplicationBootstrap {
    * revocation check then fails closed with 503 until Redis answers (docs/operations.md).
    */
   async onApplicationBootstrap(): Promise<void> {
-    const since = new Date(Date.now() - this.config.jwt.accessTtlSeconds * 1000);
+    const since = new Date(Date.now() - revocationLifetimeSeconds(this.config.jwt.accessTtlSeconds) * 1000);
     const recent = await this.dataSource
       .getRepository(Session)
       .find({ where: { revokedAt: MoreThan(since) }, select: { id: true } });
