@@ -79,7 +79,11 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('change-password')
   @HttpCode(204)
-  async changePassword(@CurrentUser() principal: UserPrincipal, @Body() body: ChangePasswordDto): Promise<void> {
-    await this.auth.changePassword(principal, body.currentPassword, body.newPassword);
+  async changePassword(
+    @CurrentUser() principal: UserPrincipal,
+    @Body() body: ChangePasswordDto,
+    @Req() req: Request,
+  ): Promise<void> {
+    await this.auth.changePassword(principal, body.currentPassword, body.newPassword, clientOf(req));
   }
 }

@@ -31,7 +31,7 @@ export class AuthService {
   ) {}
 
   async register(input: { email: string; password: string; displayName: string }): Promise<UserView> {
-    const password = acceptablePassword('password', input.password, input);
+    const password = await acceptablePassword('password', input.password, input);
     if (await this.users.findByEmail(input.email))
       throw new ProblemException(409, { detail: 'An account with this email already exists.' });
     const user = await this.users.create({
@@ -44,25 +44,27 @@ export class AuthService {
   }
 
   async login(email: string, password: string, client: ClientContext): Promise<TokenPairView> {
-    const accountKey = this.blindIndex.email(email);
-    const locked = await this.lockout.isLocked(accountKey);
+    // Counted before argon2 runs, so a parallel burst tests at most LOGIN_MAX_FAILURES passwords.
+    const attempt = await this.lockout.begin(this.blindIndex.email(email));
     const user = await this.users.findByEmail(email);
     const candidate = normalisePassword(password);
     if (!user) {
       // Same argon2 work as a real account, so response time does not reveal unknown emails.
       await this.hasher.verifyDummy(candidate);
-      await this.lockout.recordFailure(accountKey, client);
+      await this.lockout.failed(attempt, client);
       throw invalidCredentials();
     }
     // The audit event names the account (its id, never the email), failed attempt or not.
     recordAuditSubject(client, user.id);
-    const valid = await this.hasher.verify(user.passwordHash, candidate);
-    if (!valid) await this.lockout.recordFailure(accountKey, client);
-    if (!valid || locked || user.disabled) throw invalidCredentials();
+    // A locked account still costs one verification: the work does not reveal the lock either.
+    if (!(await this.hasher.verify(user.passwordHash, candidate))) {
+      await this.lockout.failed(attempt, client);
+      throw invalidCredentials();
+    }
+    if (user.disabled || !(await this.lockout.succeeded(attempt))) throw invalidCredentials();
 
-    await this.lockout.recordSuccess(accountKey);
     if (this.hasher.needsRehash(user.passwordHash)) {
-      await this.users.update(user, { passwordHash: await this.hasher.hash(candidate) });
+      await this.users.rehashPassword(user, await this.hasher.hash(candidate));
     }
     // The version read before the password was verified: a change that committed meanwhile outlives this login.
     const session = await this.sessions.start(user.id, user.tokenVersion);
@@ -92,15 +94,28 @@ export class AuthService {
     return toUserView(await this.users.update(user, { displayName }));
   }
 
-  async changePassword(principal: UserPrincipal, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * A stolen access token must not become an unlimited password oracle: the current password is
+   * checked under the login lockout (same counter, lock and account_locked event), and while the
+   * account is locked even the right one is refused with the same 400.
+   */
+  async changePassword(
+    principal: UserPrincipal,
+    currentPassword: string,
+    newPassword: string,
+    client: ClientContext,
+  ): Promise<void> {
     const user = await this.requireUser(principal.userId);
-    if (!(await this.hasher.verify(user.passwordHash, normalisePassword(currentPassword)))) {
+    const attempt = await this.lockout.begin(this.blindIndex.email(user.email));
+    const valid = await this.hasher.verify(user.passwordHash, normalisePassword(currentPassword));
+    if (!valid) await this.lockout.failed(attempt, client);
+    if (!valid || !(await this.lockout.succeeded(attempt))) {
       throw new ProblemException(400, {
         detail: 'The current password is not correct.',
         errors: [{ field: 'currentPassword', message: 'currentPassword is not correct' }],
       });
     }
-    const password = acceptablePassword('newPassword', newPassword, user);
+    const password = await acceptablePassword('newPassword', newPassword, user);
     // One transaction with every session's end and its event, conditional on the version read above.
     const changed = await this.sessions.replacePassword(user.id, user.tokenVersion, await this.hasher.hash(password));
     if (!changed) {

@@ -74,7 +74,7 @@ export class AdminProvisioner implements OnApplicationBootstrap {
    */
   async createAdmin(email: string, password: string): Promise<string> {
     // "admin" is a context word too (ASVS 6.2.11): it also covers the stored name "Administrator".
-    const accepted = acceptablePassword('password', password, { email, displayName: 'admin' });
+    const accepted = await acceptablePassword('password', password, { email, displayName: 'admin' });
     const passwordHash = await this.hasher.hash(accepted);
     const existing = await this.users.findByEmail(email);
     if (existing) {

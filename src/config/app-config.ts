@@ -44,7 +44,13 @@ export interface AppConfig {
     readonly authTtlSeconds: number;
   };
   /** argon2id cost; never below OWASP's minimum (m=19456 KiB, t=2, p=1). */
-  readonly argon2: { readonly memoryKib: number; readonly timeCost: number; readonly parallelism: number };
+  readonly argon2: {
+    readonly memoryKib: number;
+    readonly timeCost: number;
+    readonly parallelism: number;
+    /** Hashes at once (the hashing gate's width); 0 = automatic (the cores less one, 1–4). */
+    readonly maxConcurrent: number;
+  };
   readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
   readonly ids: {
     readonly enabled: boolean;

@@ -111,6 +111,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
       memoryKib: readInt(env, 'ARGON2_MEMORY_KIB', 19_456, 19_456, 4_194_304),
       timeCost: readInt(env, 'ARGON2_TIME_COST', 2, 2, 100),
       parallelism: readInt(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+      maxConcurrent: readInt(env, 'ARGON2_MAX_CONCURRENT', 0, 0, 64),
     },
     login: {
       maxFailures: readInt(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),

@@ -80,6 +80,15 @@ export class UsersService {
     return this.users.save(user);
   }
 
+  /**
+   * Stores a stronger hash of the same password (argon2 settings were raised), only while the
+   * account's token version is still the one read at login: a save() of that stale entity could
+   * write back an old password, role or version over a change that committed meanwhile.
+   */
+  async rehashPassword(user: Pick<User, 'id' | 'tokenVersion'>, passwordHash: string): Promise<void> {
+    await this.users.update({ id: user.id, tokenVersion: user.tokenVersion }, { passwordHash, updatedAt: new Date() });
+  }
+
   countActiveAdmins(): Promise<number> {
     return this.users.count({ where: { role: 'admin', disabled: false } });
   }

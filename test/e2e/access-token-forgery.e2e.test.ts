@@ -104,6 +104,18 @@ describe('access-token verification refuses forgeries', () => {
     await assertRefused(sign({ ...claims, iat: now, exp: now + 900 + 3600 }), 'lifetime above JWT_ACCESS_TTL');
   });
 
+  it('refuses a token issued in the future, even when exp − iat is within JWT_ACCESS_TTL', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const accepted = sign({ ...claims, iat: now + 2, exp: now + 2 + 900 });
+    assert.equal((await t.http.get('/api/v1/auth/me').set(...bearer(accepted))).status, 200, 'iat within the 5 s tolerance');
+    for (const ahead of [60, 3600, 365 * 86_400]) {
+      const future = sign({ ...claims, iat: now + ahead, exp: now + ahead + 900 });
+      // Twice: the second request would be answered by the verified-token fast path had the first been accepted.
+      await assertRefused(future, `iat ${ahead} s ahead`);
+      await assertRefused(future, `iat ${ahead} s ahead, presented again`);
+    }
+  });
+
   it('refuses a wrong issuer or audience', async () => {
     await assertRefused(sign({ ...claims, iss: 'https://evil.example' }), 'wrong iss');
     await assertRefused(sign({ ...claims, aud: 'https://other-api.example' }), 'wrong aud');

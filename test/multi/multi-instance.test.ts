@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { redisKeyPrefix } from '../../src/shared-state/redis-key-prefix.js';
 import { startInstance, type AppInstance } from '../support/app-instances.js';
@@ -42,6 +43,8 @@ describe('several instances share state through Redis', { skip: SKIP_WITHOUT_RED
       IDS_WINDOW_SECONDS: '3600',
       IDS_BLOCK_SECONDS: '3600',
       LOGIN_MAX_FAILURES: '3',
+      // Slow hashes keep a burst's wrong guesses in flight while the right password arrives.
+      ARGON2_TIME_COST: '8',
     };
     // Both start at once: migrations serialise on PostgreSQL's advisory lock.
     [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
@@ -84,6 +87,22 @@ describe('several instances share state through Redis', { skip: SKIP_WITHOUT_RED
     const wrong = { email: user.email, password: 'not the right password at all' };
     for (let i = 0; i < 3; i++) assert.equal((await loginFrom(a.port, '127.0.0.65', wrong)).status, 401);
     assert.equal((await loginFrom(b.port, '127.0.0.66', user)).status, 401, 'the right password is refused on B too');
+  });
+
+  it('a parallel burst of wrong passwords on A and B cannot let the right one through on B', async () => {
+    const user = await registerFrom(a.port, '127.0.0.68', 'multi-lockout-race');
+    const wrong = Array.from({ length: 6 }, (_, i) =>
+      loginFrom(i % 2 === 0 ? a.port : b.port, `127.0.0.${80 + i}`, { email: user.email, password: `wrong guess number ${i}` }),
+    );
+    // Each guess from its own address (the login rate limit is per address). They are counted
+    // in Redis on arrival; the lock would only follow three slow hashes.
+    await delay(250);
+    const right = await loginFrom(b.port, '127.0.0.69', user);
+    assert.deepEqual(
+      (await Promise.all(wrong)).map((res) => res.status),
+      Array(6).fill(401),
+    );
+    assert.equal(right.status, 401, 'the right password got through a burst of wrong ones spread over two instances');
   });
 
   it('an IP block imposed on A is enforced on B', async () => {

@@ -162,7 +162,9 @@ describe('the dummy verification costs what a real one does', () => {
   afterEach(() => mock.restoreAll());
 
   it('verifyDummy is one real argon2id verification against a hash of the configured cost, made at boot', async () => {
-    const hasher = new PasswordHasher(collaborator<AppConfig>({ argon2: { memoryKib: 19_456, timeCost: 2, parallelism: 1 } }));
+    const hasher = new PasswordHasher(
+      collaborator<AppConfig>({ argon2: { memoryKib: 19_456, timeCost: 2, parallelism: 1, maxConcurrent: 0 } }),
+    );
     const real = await hasher.hash('quiet otters juggle amber lanterns');
     await hasher.onModuleInit();
     const hash = mock.method(argon2, 'hash');

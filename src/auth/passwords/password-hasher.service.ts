@@ -28,9 +28,9 @@ export class PasswordHasher implements OnModuleInit {
   private readonly gate: HashingGate;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const { memoryKib, timeCost, parallelism } = config.argon2;
+    const { memoryKib, timeCost, parallelism, maxConcurrent } = config.argon2;
     this.options = { type: argon2.argon2id, memoryCost: memoryKib, timeCost, parallelism };
-    const concurrency = hashingConcurrency();
+    const concurrency = maxConcurrent > 0 ? maxConcurrent : hashingConcurrency();
     // Up to 8 waiters per slot (about 8 hash times of waiting); past 5 s even those are refused.
     this.gate = new HashingGate({ concurrency, maxWaiting: 8 * concurrency, maxWaitMs: 5000 });
   }

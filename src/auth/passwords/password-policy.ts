@@ -1,10 +1,14 @@
 import { commonPasswords } from './common-passwords.js';
+import { MIN_STRENGTH_SCORE } from './password-strength.estimator.js';
+import { passwordStrength } from './password-strength.js';
 
 /**
  * Password rules of API.md §2, after NIST SP 800-63B-4 and ASVS 6.2: length 15–128 code points
  * after NFKC normalisation, any Unicode, never truncated, no composition rules; refused when it
  * is a common or breached password (or one repeated / padded with digits), or contains the
- * email's local part or the display name.
+ * email's local part or the display name; and refused when zxcvbn's pattern matchers find it
+ * easy to guess (score below MIN_STRENGTH_SCORE: sequences, keyboard walks, repeats, dictionary
+ * words with l33t substitutions), which the list alone misses ("dragondragondragon1").
  */
 export const PASSWORD_MIN_LENGTH = 15;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -56,4 +60,18 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
   if (contextWords(context).some((word) => lower.includes(word)))
     problems.push('must not contain your email name or display name');
   return problems;
+}
+
+/**
+ * The whole policy, the one function every way of setting a password goes through (registration,
+ * change-password, the bootstrap admin and `cli create-admin`): the cheap rules first, and only
+ * when they pass, the strength estimate, which runs off the event loop (password-strength.ts).
+ */
+export async function assessPassword(password: string, context: PasswordContext = {}): Promise<string[]> {
+  const problems = checkPassword(password, context);
+  if (problems.length > 0) return problems;
+  const verdict = await passwordStrength.assess(normalisePassword(password), contextWords(context));
+  if (verdict.score >= MIN_STRENGTH_SCORE) return [];
+  const found = verdict.weaknesses.length > 0 ? `: it is built from ${verdict.weaknesses.join(', ')}` : '';
+  return [`is too easy to guess${found} (strength ${verdict.score} of 4, at least ${MIN_STRENGTH_SCORE} needed)`];
 }

@@ -1,9 +1,9 @@
 import { ProblemException } from '../../http/problem.exception.js';
-import { checkPassword, normalisePassword, type PasswordContext } from './password-policy.js';
+import { assessPassword, normalisePassword, type PasswordContext } from './password-policy.js';
 
 /** Applies the password policy for a request field, as a 400 with an `errors` entry (API.md §2). */
-export function acceptablePassword(field: string, password: string, context: PasswordContext): string {
-  const problems = checkPassword(password, context);
+export async function acceptablePassword(field: string, password: string, context: PasswordContext): Promise<string> {
+  const problems = await assessPassword(password, context);
   if (problems.length > 0) {
     throw new ProblemException(400, {
       detail: 'The password does not meet the password policy.',

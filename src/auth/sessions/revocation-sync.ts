@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { STATE_STORE, type StateStore } from '../../shared-state/state-store.js';
 import { TokenRevocations } from '../tokens/token-revocations.js';
 import { Session } from './session.entity.js';
+import { revocationLifetimeSeconds } from '../tokens/token-time-window.js';
 
 /** How often committed revocations are copied from the database to the shared store. */
 export const REVOCATION_SYNC_INTERVAL_MS = 2000;
@@ -110,7 +111,7 @@ export class RevocationSync implements OnApplicationBootstrap, OnModuleDestroy {
     const startedAt = new Date();
     const epoch = this.revocations.epoch;
     const fullRearm = this.revocations.isStale || this.syncedFrom === undefined;
-    const lifetimeMs = (this.config.jwt.accessTtlSeconds + 5) * 1000;
+    const lifetimeMs = revocationLifetimeSeconds(this.config.jwt.accessTtlSeconds) * 1000;
     const since = fullRearm
       ? new Date(startedAt.getTime() - lifetimeMs)
       : new Date(Math.max(this.syncedFrom!.getTime() - LOOKBACK_MS, startedAt.getTime() - lifetimeMs));

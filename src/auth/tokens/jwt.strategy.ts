@@ -9,11 +9,11 @@ import type { AccessTokenClaims } from './access-token.service.js';
 import { JwtKeySet } from './jwt-key-set.js';
 import { acceptedKid } from './token-header-check.js';
 import { TokenRevocations } from './token-revocations.js';
+import { CLOCK_TOLERANCE_SECONDS, withinIssuanceWindow } from './token-time-window.js';
 import { VerifiedTokenCache, type VerifiedClaims } from './verified-token.cache.js';
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const CLOCK_TOLERANCE_SECONDS = 5;
 const fromHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /**
@@ -64,6 +64,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const token = fromHeader(req);
     const claims = token === null ? undefined : this.verified.get(token);
     if (claims === undefined || this.keys.verificationKey(claims.kid) === undefined) return undefined;
+    // Re-checked on every hit, like expiry: a clock stepped back must not revive a refused window.
+    if (!withinIssuanceWindow(claims, this.maxLifetimeSeconds)) return Promise.resolve(false);
     return this.principalOf(claims);
   }
 
@@ -73,8 +75,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // jsonwebtoken accepts a token without exp; an access token without one is refused here.
     if (!isString(sub) || !isString(jti) || !isString(sid) || !isNumber(tv) || !isNumber(exp) || !isNumber(iat)) return false;
     if (nbf !== undefined && !isNumber(nbf)) return false;
-    // Limits the damage of a leaked signing key or a token-minting bug: no long-lived tokens.
-    if (exp - iat > this.maxLifetimeSeconds) return false;
+    // Limits the damage of a leaked signing key or a token-minting bug: no long-lived tokens, none
+    // issued in the future (token-time-window.ts).
+    if (!withinIssuanceWindow({ iat, exp }, this.maxLifetimeSeconds)) return false;
     const token = fromHeader(req);
     const kid = token === null ? undefined : acceptedKid(token);
     if (token === null || kid === undefined) return false;

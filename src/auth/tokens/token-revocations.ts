@@ -2,18 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { STATE_STORE, type StateStore } from '../../shared-state/state-store.js';
 import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
-
-/**
- * Seconds a token is still accepted after its `exp` (the verifier's clockTolerance in
- * jwt.strategy.ts): a revocation entry must outlive the last moment a token of the session verifies.
- */
-const VERIFY_TOLERANCE_SECONDS = 5;
+import { revocationLifetimeSeconds } from './token-time-window.js';
 
 /**
  * Revoked sessions, checked on every authenticated request in O(1) through the shared-state
  * port. The database (sessions.revoked_at) is the source of truth; this is its fast copy, written
  * after the revocation committed (revocation-sync.ts). An entry only needs to outlive the longest
- * access token of the session, after which the token no longer verifies anyway, so the list
+ * access token of the session (JWT_ACCESS_TTL plus the clock tolerances, token-time-window.ts), after which the token no longer verifies anyway, so the list
  * never grows without bound.
  *
  * Two local states keep the copy from ever answering "not revoked" wrongly:
@@ -37,14 +32,14 @@ export class TokenRevocations {
 
   /** Seconds an entry for a session revoked at `revokedAt` must still live (0: no token of it can verify any more). */
   remainingSeconds(revokedAt: Date, now = Date.now()): number {
-    const until = revokedAt.getTime() + (this.config.jwt.accessTtlSeconds + VERIFY_TOLERANCE_SECONDS) * 1000;
+    const until = revokedAt.getTime() + revocationLifetimeSeconds(this.config.jwt.accessTtlSeconds) * 1000;
     return Math.max(0, Math.ceil((until - now) / 1000));
   }
 
   /** Writes the entry; rejects (StateStoreUnavailableError) when the store cannot take it. */
   async revokeSession(
     sessionId: string,
-    ttlSeconds = this.config.jwt.accessTtlSeconds + VERIFY_TOLERANCE_SECONDS,
+    ttlSeconds = revocationLifetimeSeconds(this.config.jwt.accessTtlSeconds),
   ): Promise<void> {
     if (ttlSeconds > 0) await this.store.set(`revoked-session:${sessionId}`, '1', ttlSeconds);
     this.unpublished.delete(sessionId);
