@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfigFromEnvironment } from './config/environment.js';
 import type { AppConfig } from './config/app-config.js';
+import { BootLogger } from './logging/boot-logger.js';
+import { describeError } from './logging/error-serializer.js';
 
 function loadOrExit(): AppConfig {
   try {
@@ -20,6 +23,8 @@ function loadOrExit(): AppConfig {
 
 async function bootstrap(): Promise<void> {
   const config = loadOrExit();
+  // Until the app's logger is attached, a failed boot is logged by this one: errors serialised, never inspected.
+  NestLogger.overrideLogger(new BootLogger(config.logLevel, 1));
   const app = await createApp(config);
   const logger = app.get(Logger);
   if (config.generatedSecrets.length > 0) {
@@ -30,6 +35,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error('Failed to start:', error instanceof Error ? error.message : error);
+  // No stack and, for a database error, no message: it may quote SQL values (error-serializer.ts).
+  console.error(`Failed to start: ${describeError(error)}`);
   process.exit(1);
 });
