@@ -97,8 +97,19 @@ function serialize(error: ErrorLike, depth: number): SerializedError {
   };
 }
 
+/**
+ * pino-http (under nestjs-pino) wraps a custom `err` serializer around pino's standard one, so
+ * this may receive the standard copy, whose `raw` is the original error: serialise that instead.
+ */
+function unwrapStandardCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || value instanceof Error) return value;
+  const raw = (value as { raw?: unknown }).raw;
+  return isErrorLike(raw) ? raw : value;
+}
+
 /** pino's `err` serializer. Anything thrown that is not an error is logged by its type only. */
-export function serializeError(value: unknown): SerializedError {
+export function serializeError(input: unknown): SerializedError {
+  const value = unwrapStandardCopy(input);
   if (isErrorLike(value)) return serialize(value, 0);
   return { type: value === null ? 'null' : typeof value };
 }
