@@ -12,15 +12,15 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
 export class ParameterFreeTypeOrmLogger implements TypeOrmLogger {
   private readonly logger = new NestLogger('TypeORM');
 
-  logQuery(): void {
+  logQuery(_query: string, _parameters?: unknown[] | object): void {
     // Never: the SQL text of every query is noise, and its parameters are secrets.
   }
 
-  logQueryError(error: string | Error): void {
+  logQueryError(error: string | Error, _query?: string, _parameters?: unknown[] | object): void {
     if (error instanceof Error) this.logger.debug({ err: error, msg: 'database query failed' });
   }
 
-  logQuerySlow(time: number): void {
+  logQuerySlow(time: number, _query?: string, _parameters?: unknown[] | object): void {
     this.logger.warn({ durationMs: time, msg: 'slow database query' });
   }
 

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Level, type Logger } from 'pino';
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { buildPinoOptions } from './pino-options.js';
 
 type NestLevel = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
@@ -22,8 +22,9 @@ const LEVELS: Record<NestLevel, Level> = {
 export class BootLogger implements LoggerService {
   private readonly logger: Logger;
 
-  constructor(level: string, fd: 1 | 2) {
-    this.logger = pino(buildPinoOptions(level), pino.destination({ dest: fd, sync: true }));
+  /** `fd` 1 or 2 (synchronous, so lines are out before process.exit), or a stream (tests). */
+  constructor(level: string, fd: 1 | 2 | DestinationStream) {
+    this.logger = pino(buildPinoOptions(level), typeof fd === 'number' ? pino.destination({ dest: fd, sync: true }) : fd);
   }
 
   log(message: unknown, ...rest: unknown[]): void {
