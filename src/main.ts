@@ -5,6 +5,7 @@ import { armShutdownDeadline } from './lifecycle/shutdown-deadline.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfigFromEnvironment } from './config/environment.js';
 import type { AppConfig } from './config/app-config.js';
+import { describeError } from './logging/error-serializer.js';
 
 holdSighup();
 
@@ -27,7 +28,11 @@ async function bootstrap(): Promise<void> {
   if (config.tls === undefined) releaseSighup();
   await import('reflect-metadata');
   const { Logger } = await import('nestjs-pino');
+  const { Logger: NestLogger } = await import('@nestjs/common');
+  const { BootLogger } = await import('./logging/boot-logger.js');
   const { createApp } = await import('./app.factory.js');
+  // Until the app's logger is attached, a failed boot is logged by this one: errors serialised, never inspected.
+  NestLogger.overrideLogger(new BootLogger(config.logLevel, 1));
   const app = await createApp(config);
   // After createApp, whose shutdown hooks are then the first SIGTERM listener (before it, the
   // default action of SIGTERM must still end a process that is starting).
@@ -41,6 +46,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error('Failed to start:', error instanceof Error ? error.message : error);
+  // No stack and, for a database error, no message: it may quote SQL values (error-serializer.ts).
+  console.error(`Failed to start: ${describeError(error)}`);
   process.exit(1);
 });

@@ -1,9 +1,10 @@
-import { isIP } from 'node:net';
 import type { AppConfig, DatabaseConfig, NodeEnv } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
+import { isAccountEmail } from './email-address.js';
 import { parseHttpServerConfig } from './http-server-config.js';
-import { readBool, readEnum, readInt, readList, readOptional, readString, type Env } from './env-parsers.js';
+import { readBool, readEnum, readInt, readOptional, readString, type Env } from './env-parsers.js';
+import { parseCorsOrigins, parseTrustProxy } from './network-settings.js';
 import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
 import { readSecret } from './secret-sources.js';
 
@@ -14,7 +15,6 @@ export interface LoadConfigOptions {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const REQUIRED_IN_PRODUCTION = ['JWT_PRIVATE_KEY', 'FIELD_ENCRYPTION_KEYS', 'BLIND_INDEX_KEY', 'API_KEY_PEPPER'] as const;
-const TRUST_PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /**
  * Parses and validates every variable (API.md §8) into one typed object. This is the only
@@ -50,10 +50,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
   );
 
   const previousKeys = readSecret(env, 'JWT_PREVIOUS_PUBLIC_KEYS');
-  const corsOrigins = readList(env, 'CORS_ORIGINS');
-  if (corsOrigins.includes('*')) {
-    throw new ConfigError('CORS_ORIGINS', 'must list explicit origins; "*" is refused (OWASP API8)');
-  }
+  const corsOrigins = parseCorsOrigins(env);
 
   const certFile = readOptional(env, 'TLS_CERT_FILE');
   const keyFile = readOptional(env, 'TLS_KEY_FILE');
@@ -71,6 +68,10 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
       adminEmail === undefined ? 'BOOTSTRAP_ADMIN_EMAIL' : 'BOOTSTRAP_ADMIN_PASSWORD',
       'set both bootstrap admin variables or neither',
     );
+  }
+  if (adminEmail !== undefined && !isAccountEmail(adminEmail)) {
+    // The value is not echoed: a misplaced variable could hold the password.
+    throw new ConfigError('BOOTSTRAP_ADMIN_EMAIL', 'must be an email address as registration accepts it');
   }
 
   const bodyLimit = readString(env, 'BODY_LIMIT', '100kb').toLowerCase();
@@ -143,25 +144,6 @@ function parseDatabase(url: string, migrateOnStart: boolean): DatabaseConfig {
   }
   if (/^postgres(ql)?:\/\//.test(url)) return { type: 'postgres', url, migrateOnStart };
   throw new ConfigError('DATABASE_URL', 'must start with sqlite: or postgres://');
-}
-
-/** "true" would trust any X-Forwarded-For: refused, so a spoofed header can never pick the client IP. */
-function parseTrustProxy(raw: string | undefined): AppConfig['trustProxy'] {
-  if (raw === undefined || ['off', 'false', '0'].includes(raw.toLowerCase())) return false;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  const entries = raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean);
-  for (const entry of entries) {
-    const [address, prefix, extra] = entry.split('/');
-    const version = isIP(address ?? '');
-    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 6 ? 128 : 32));
-    if (!TRUST_PROXY_NAMES.has(entry) && (version === 0 || !prefixOk || extra !== undefined)) {
-      throw new ConfigError('TRUST_PROXY', `"${entry}" is not a hop count, an IP, a CIDR or loopback/linklocal/uniquelocal`);
-    }
-  }
-  return entries;
 }
 
 /** One key, one purpose: reusing a key across purposes couples their compromise (ASVS 11.2). */

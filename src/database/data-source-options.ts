@@ -4,6 +4,8 @@ import type { DataSourceOptions, MigrationInterface } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES, type EntityClass } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { prepareSqliteFile } from './sqlite-file-mode.js';
+import { ParameterFreeTypeOrmLogger } from './typeorm-logger.js';
 
 export interface SchemaExtensions {
   // Tests may add an entity with its own migration (e.g. the encrypted-column probe).
@@ -19,11 +21,16 @@ export function buildDataSourceOptions(config: AppConfig, extensions: SchemaExte
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
+    // Our logger, not TypeORM's console ones: it never writes SQL text or parameters. A custom
+    // logger is called whatever `logging` says; it decides itself what to write.
+    logger: new ParameterFreeTypeOrmLogger(),
     logging: false,
   };
   const db = config.database;
   if (db.type === 'sqlite') {
-    mkdirSync(dirname(db.path), { recursive: true });
+    mkdirSync(dirname(db.path), { recursive: true, mode: 0o700 });
+    // Owner-only before SQLite opens it: SQLite gives the -wal and -shm files the same mode.
+    prepareSqliteFile(db.path);
     // WAL lets readers proceed while the single writer commits; busy timeout rides out brief locks.
     return { ...common, type: 'better-sqlite3', database: db.path, enableWAL: true, timeout: 5000 };
   }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { pino, type DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
+import { serializeError } from './error-serializer.js';
 import { buildPinoOptions } from './pino-options.js';
 
 /** The application's root pino logger; request loggers are its children. */
@@ -22,7 +23,14 @@ export class LoggingModule {
       destination === undefined ? pino(buildPinoOptions(config.logLevel)) : pino(buildPinoOptions(config.logLevel), destination);
     return {
       module: LoggingModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: { logger: root }, useExisting: true, forRoutes: [] })],
+      // pino-http derives nestjs-pino's logger from root with its own `err` serializer unless given ours.
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: { logger: root, serializers: { err: serializeError } },
+          useExisting: true,
+          forRoutes: [],
+        }),
+      ],
       providers: [{ provide: ROOT_LOGGER, useValue: root }],
       exports: [LoggerModule, ROOT_LOGGER],
     };

@@ -1,4 +1,5 @@
 import type { LoggerOptions } from 'pino';
+import { serializeError } from './error-serializer.js';
 
 /**
  * Everything that could be a credential is removed before a line is written (ASVS 16.2.5,
@@ -14,7 +15,15 @@ export const REDACTED_PATHS = [
   ),
 ];
 
-/** The root logger's options (nestjs-pino builds the root from them). */
+/**
+ * The root logger's options (nestjs-pino builds the root from them). Errors logged under `err`
+ * (and `error`, in case someone writes that) go through serializeError: class, code, request id
+ * from the caller, never a query, its parameters or the driver's error (error-serializer.ts).
+ */
 export function buildPinoOptions(level: string): LoggerOptions {
-  return { level, redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } };
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+    serializers: { err: serializeError, error: serializeError },
+  };
 }

@@ -154,4 +154,78 @@ describe('configuration (API.md §8)', () => {
     ]);
     assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' }).trustProxy, 1);
   });
+
+  it('refuses CORS_ORIGINS entries that are not scheme://host[:port] origins, naming the variable', () => {
+    for (const value of [
+      'null',
+      'https://*.example.com',
+      '*.example.com',
+      'https://app.example.com/',
+      'https://app.example.com/path',
+      'https://App.Example.com',
+      'https://app.example.com:443',
+      'https://user@app.example.com',
+      'app.example.com',
+      'file:///etc',
+      'chrome-extension://abcdef',
+      'https://app.example.com,null',
+    ]) {
+      assertConfigError(() => loadConfig({ NODE_ENV: 'test', CORS_ORIGINS: value }), 'CORS_ORIGINS');
+    }
+    assert.deepEqual(
+      loadConfig({ NODE_ENV: 'test', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,http://[::1]:8080' })
+        .corsOrigins,
+      ['https://app.example.com', 'http://localhost:5173', 'http://[::1]:8080'],
+    );
+  });
+
+  it('refuses TRUST_PROXY catch-all or malformed ranges, naming the variable, and accepts proxy ranges', () => {
+    for (const value of [
+      '0.0.0.0/0',
+      '::/0',
+      '0.0.0.0/1,128.0.0.0/1',
+      '10.0.0.0/7',
+      '2001::/15',
+      '::ffff:0.0.0.0/96',
+      '10.0.0.0/33',
+      '10.0.0.0/8/1',
+      '10.0.0.1/',
+      '10.0.0.1/08x',
+      '127.1',
+      '0x7f.0.0.1',
+      '010.0.0.1',
+      'fe80::1%eth0',
+      'LOOPBACK',
+      'true',
+    ]) {
+      assertConfigError(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: value }), 'TRUST_PROXY');
+    }
+    assert.deepEqual(
+      loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '10.0.0.0/8, fd00::/16, ::ffff:10.0.0.0/104, 192.0.2.7' }).trustProxy,
+      ['10.0.0.0/8', 'fd00::/16', '::ffff:10.0.0.0/104', '192.0.2.7'],
+    );
+  });
+
+  it('refuses a BOOTSTRAP_ADMIN_EMAIL that registration would refuse, without echoing it', () => {
+    const password = 'bootstrap correct horse battery staple';
+    for (const email of [
+      'not-an-email',
+      'Admin <admin@example.com>',
+      'admin@[127.0.0.1]',
+      `${'a'.repeat(250)}@example.com`,
+      password,
+    ]) {
+      assert.throws(
+        () => loadConfig({ NODE_ENV: 'test', BOOTSTRAP_ADMIN_EMAIL: email, BOOTSTRAP_ADMIN_PASSWORD: password }),
+        (error: unknown) =>
+          error instanceof ConfigError && error.variable === 'BOOTSTRAP_ADMIN_EMAIL' && !error.message.includes(email),
+      );
+    }
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: password,
+    });
+    assert.equal(config.bootstrapAdmin?.email, 'admin@example.com');
+  });
 });

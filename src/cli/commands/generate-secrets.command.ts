@@ -1,5 +1,6 @@
 import { generateSecrets } from '../../config/secret-generator.js';
 import type { CliCommand } from '../cli-command.js';
+import { parseFlags } from '../parse-flags.js';
 
 function quote(value: string): string {
   return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
@@ -10,6 +11,10 @@ export const generateSecretsCommand: CliCommand = {
   name: 'generate-secrets',
   summary: 'print a fresh, production-ready block of every secret',
   needsConfig: false,
+  checkArgs(args) {
+    const flags = parseFlags(args, {});
+    return flags.ok ? undefined : flags.error;
+  },
   async run() {
     const secrets = generateSecrets();
     const lines = [

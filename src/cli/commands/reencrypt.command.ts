@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { pino } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../app.module.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -7,6 +8,7 @@ import { findEncryptedColumns } from '../../crypto/reencrypt/find-encrypted-colu
 import { reencryptColumn } from '../../crypto/reencrypt/reencrypt-column.js';
 import type { SchemaExtensions } from '../../database/data-source-options.js';
 import type { CliCommand } from '../cli-command.js';
+import { parseFlags } from '../parse-flags.js';
 
 export const DEFAULT_REENCRYPT_BATCH_SIZE = 500;
 
@@ -26,7 +28,9 @@ export interface ReencryptRunOptions {
 export async function runReencrypt(config: AppConfig, options: ReencryptRunOptions = {}): Promise<Map<string, number>> {
   const batchSize = options.batchSize ?? DEFAULT_REENCRYPT_BATCH_SIZE;
   const write = options.write ?? ((line: string) => process.stdout.write(line));
-  const app = await NestFactory.createApplicationContext(AppModule.register(config, { schema: options.schema }), {
+  // Application log lines go to stderr: stdout carries the per-column report.
+  const logDestination = pino.destination({ dest: 2, sync: true });
+  const app = await NestFactory.createApplicationContext(AppModule.register(config, { schema: options.schema, logDestination }), {
     logger: false,
     abortOnError: false,
   });
@@ -46,20 +50,29 @@ export async function runReencrypt(config: AppConfig, options: ReencryptRunOptio
   }
 }
 
-function parseBatchSize(args: readonly string[]): number | undefined {
-  const index = args.indexOf('--batch-size');
-  if (index < 0) return undefined;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value < 1 || value > 10_000) throw new Error('--batch-size must be an integer from 1 to 10000');
+/** The batch size, or why the command line is refused (unknown flags included). */
+function parseBatchSize(args: readonly string[]): number | undefined | string {
+  const flags = parseFlags(args, { optional: ['batch-size'] });
+  if (!flags.ok) return flags.error;
+  const raw = flags.values['batch-size'];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > 10_000) return '--batch-size must be an integer from 1 to 10000';
   return value;
 }
 
 export const reencryptCommand: CliCommand = {
   name: 'reencrypt',
   summary: 'rewrite every encrypted field under the active key [--batch-size N]',
+  usage: '[--batch-size <1-10000>]',
   needsConfig: true,
+  checkArgs(args) {
+    const batchSize = parseBatchSize(args);
+    return typeof batchSize === 'string' ? batchSize : undefined;
+  },
   async run(args, config) {
-    await runReencrypt(config!, { batchSize: parseBatchSize(args) });
+    const batchSize = parseBatchSize(args);
+    await runReencrypt(config!, { batchSize: typeof batchSize === 'number' ? batchSize : undefined });
     return 0;
   },
 };
