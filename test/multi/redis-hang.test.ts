@@ -8,7 +8,7 @@ import { httpFrom, type RawRequest, type RawResponse } from '../support/http-fro
 import { strongPassword, type Account } from '../support/identity.js';
 import { RedisKeys } from '../support/redis-keys.js';
 import { SKIP_WITHOUT_REDIS, TEST_REDIS_URL } from '../support/redis-required.js';
-import { redisTarget, TcpProxy } from '../support/tcp-proxy.js';
+import { redisThroughProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/tls-client.js';
 
@@ -86,11 +86,9 @@ describe(
       db = await createTestDatabase();
       prefix = redisKeyPrefix(Buffer.from(db.secrets.API_KEY_PEPPER!, 'base64'));
       keys = new RedisKeys(TEST_REDIS_URL!);
-      const target = redisTarget(TEST_REDIS_URL!);
-      proxy = new TcpProxy(target.host, target.port);
-      await proxy.start();
-      const throughProxy = new URL(TEST_REDIS_URL!);
-      throughProxy.host = `127.0.0.1:${proxy.port}`;
+      const relayed = await redisThroughProxy(TEST_REDIS_URL!);
+      proxy = relayed.proxy;
+      const throughProxy = relayed.url;
       const env = {
         ...db.secrets,
         DATABASE_URL: db.url,
@@ -105,7 +103,7 @@ describe(
         BOOTSTRAP_ADMIN_PASSWORD: admin.password,
       });
       // LOG_LEVEL=info so the recovery line (info) is in B's output too.
-      b = await startInstance('B', { ...env, REDIS_URL: throughProxy.toString(), LOG_LEVEL: 'info' });
+      b = await startInstance('B', { ...env, REDIS_URL: throughProxy, LOG_LEVEL: 'info' });
 
       user = await registerFrom(a.port, '127.0.0.92', 'hang');
       bearer = await tokenOn(b.port, '127.0.0.92', user);

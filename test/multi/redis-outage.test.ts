@@ -6,7 +6,7 @@ import { httpFrom } from '../support/http-from.js';
 import type { Account } from '../support/identity.js';
 import { RedisKeys } from '../support/redis-keys.js';
 import { SKIP_WITHOUT_REDIS, TEST_REDIS_URL } from '../support/redis-required.js';
-import { redisTarget, TcpProxy } from '../support/tcp-proxy.js';
+import { redisThroughProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { freePort } from '../support/app-instances.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/tls-client.js';
@@ -32,13 +32,10 @@ describe(
     let keys: RedisKeys;
 
     before(async () => {
-      const target = redisTarget(TEST_REDIS_URL!);
-      proxy = new TcpProxy(target.host, target.port);
-      await proxy.start();
-      const url = new URL(TEST_REDIS_URL!);
-      url.host = `127.0.0.1:${proxy.port}`;
+      const relayed = await redisThroughProxy(TEST_REDIS_URL!);
+      proxy = relayed.proxy;
       t = await startTestApp({
-        REDIS_URL: url.toString(),
+        REDIS_URL: relayed.url,
         THROTTLE_DEFAULT_LIMIT: String(LIMIT),
         THROTTLE_DEFAULT_TTL: '3600',
       });

@@ -16,7 +16,7 @@ import { httpFrom } from '../support/http-from.js';
 import { strongPassword, type Account } from '../support/identity.js';
 import { RedisKeys } from '../support/redis-keys.js';
 import { SKIP_WITHOUT_REDIS, TEST_REDIS_URL } from '../support/redis-required.js';
-import { redisTarget, TcpProxy } from '../support/tcp-proxy.js';
+import { redisThroughProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/tls-client.js';
@@ -58,12 +58,7 @@ describe('security changes while Redis is unreachable', { skip: SKIP_WITHOUT_RED
   let witnessToken: string;
 
   before(async () => {
-    const target = redisTarget(TEST_REDIS_URL!);
-    proxy = new TcpProxy(target.host, target.port);
-    await proxy.start();
-    const url = new URL(TEST_REDIS_URL!);
-    url.host = `127.0.0.1:${proxy.port}`;
-    redisUrl = url.toString();
+    ({ proxy, url: redisUrl } = await redisThroughProxy(TEST_REDIS_URL!));
     t = await startTestApp({ REDIS_URL: redisUrl });
     port = portOf(t);
     keys = new RedisKeys(TEST_REDIS_URL!);

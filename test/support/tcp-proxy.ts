@@ -79,3 +79,13 @@ export function redisTarget(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   return { host: parsed.hostname, port: Number(parsed.port || 6379) };
 }
+
+/** A started relay in front of the Redis at `url`, and the Redis URL that goes through it. */
+export async function redisThroughProxy(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const target = redisTarget(url);
+  const proxy = new TcpProxy(target.host, target.port);
+  await proxy.start();
+  const through = new URL(url);
+  through.host = `127.0.0.1:${proxy.port}`;
+  return { proxy, url: through.toString() };
+}
