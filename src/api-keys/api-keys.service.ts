@@ -130,7 +130,7 @@ export class ApiKeysService {
     await this.dataSource.getRepository(ApiKey).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  /** Disabling a user revokes every key they own (docs/http-contract.md#auth), in the disabling's transaction when given one. */
+  /** Disabling a user revokes every key they own (docs/http-contract.md#users), in the disabling's transaction when given one. */
   async revokeAllOf(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.update(ApiKey, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
