@@ -20,7 +20,7 @@ import { httpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
 import { MetricsRegistry } from './metrics/metrics.registry.js';
 
 /**
- * The composition root of the HTTP pipeline (DESIGN §2.2). main.ts and every e2e test call
+ * The composition root of the HTTP pipeline (docs/architecture.md#one-composition-root). main.ts and every e2e test call
  * this, so the tests exercise exactly what production serves. Order matters: cheap refusals
  * and response headers first, then body parsing, then Nest's guards/pipes/filters.
  */
@@ -30,7 +30,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // Every API response is Cache-Control: no-store, so no client ever revalidates with an ETag;
   // computing one would hash each body and turn it into a Buffer (a second socket write) for nothing.
   app.set('etag', false);
-  // Only an explicit hop count or proxy list makes X-Forwarded-For count (API.md §5).
+  // Only an explicit hop count or proxy list makes X-Forwarded-For count (docs/http-contract.md#headers).
   app.set('trust proxy', config.trustProxy === false ? false : config.trustProxy);
   // "simple" = node:querystring: flat keys, repeats become arrays (then refused below), no nested objects.
   app.set('query parser', 'simple');

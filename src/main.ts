@@ -14,7 +14,7 @@ function loadOrExit(): AppConfig {
     return loadConfigFromEnvironment();
   } catch (error) {
     if (error instanceof ConfigError) {
-      // Refuse to start with a message that names the variable (API.md §8).
+      // Refuse to start with a message that names the variable (docs/configuration.md).
       console.error(`Configuration error: ${error.message}`);
       process.exit(1);
     }

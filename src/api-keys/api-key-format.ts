@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * Key format `snk_<publicId>_<secret><checksum>` (API.md §5):
+ * Key format `snk_<publicId>_<secret><checksum>` (docs/http-contract.md#api-keys):
  * - `snk` prefix: lets secret scanners (and people) recognise a leaked key;
  * - publicId: 16 hex chars (64 random bits), the indexed lookup handle, safe to show;
  * - secret: 64 hex chars = 256 bits from the CSPRNG (ASVS 11.5.1);
@@ -35,7 +35,7 @@ export function parseApiKey(key: string): ParsedApiKey | undefined {
   return checksum(`${API_KEY_PREFIX}_${publicId}_${secret}`) === sum ? { publicId, secret } : undefined;
 }
 
-/** The part of a key that may be shown again: prefix and public id (API.md §5 key view). */
+/** The part of a key that may be shown again: prefix and public id (docs/http-contract.md#api-keys key view). */
 export function displayPrefix(publicId: string): string {
   return `${API_KEY_PREFIX}_${publicId}`;
 }

@@ -1,7 +1,7 @@
 import type { Role, Scope } from '../auth/access/access.decorators.js';
 
 /**
- * Which owner roles may hold each scope (API.md §5). A key never authorizes more than its owner
+ * Which owner roles may hold each scope (docs/http-contract.md#api-keys). A key never authorizes more than its owner
  * could do: the scopes are checked against the owner's role when the key is created and again
  * on every request, so demoting the owner shrinks the key at once (OWASP API5:2023).
  */

@@ -2,7 +2,7 @@ import type { Scope } from '../auth/access/access.decorators.js';
 import { displayPrefix } from './api-key-format.js';
 import type { ApiKey } from './api-key.entity.js';
 
-/** Key view of API.md §5: never the secret or its hash. */
+/** Key view of docs/http-contract.md#api-keys: never the secret or its hash. */
 export interface ApiKeyView {
   id: string;
   name: string;

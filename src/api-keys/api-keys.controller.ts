@@ -11,7 +11,7 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import { RotateApiKeyDto } from './dto/rotate-api-key.dto.js';
 
 /**
- * Key management (API.md §5), with a user's bearer token only: no @Scopes here, so an API key
+ * Key management (docs/http-contract.md#api-keys), with a user's bearer token only: no @Scopes here, so an API key
  * can never create, rotate or revoke keys (a stolen key cannot entrench itself).
  */
 @ApiTags('api-keys')

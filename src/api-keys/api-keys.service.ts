@@ -19,7 +19,7 @@ const notFound = () => new ProblemException(404, { detail: 'No such API key.' })
 
 export type ApiKeyWithSecret = ApiKeyView & { key: string };
 
-/** Key lifecycle (API.md §5). Every query is scoped to the owner: another user's key is a 404. */
+/** Key lifecycle (docs/http-contract.md#api-keys). Every query is scoped to the owner: another user's key is a 404. */
 @Injectable()
 export class ApiKeysService {
   private readonly hasher: PepperedHash;
@@ -130,7 +130,7 @@ export class ApiKeysService {
     await this.dataSource.getRepository(ApiKey).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  /** Disabling a user revokes every key they own (API.md §2), in the disabling's transaction when given one. */
+  /** Disabling a user revokes every key they own (docs/http-contract.md#users), in the disabling's transaction when given one. */
   async revokeAllOf(userId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager.update(ApiKey, { userId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }

@@ -1,6 +1,6 @@
 import type { ActorType, AuditEvent } from './audit-event.entity.js';
 
-/** An audit event as API.md §6 shows it. */
+/** An audit event as docs/http-contract.md#audit-events shows it. */
 export interface AuditEventView {
   id: string;
   timestamp: string;

@@ -5,7 +5,7 @@ import { UuidPrimaryColumn } from '../database/columns/uuid-primary.column.js';
 export type ActorType = 'user' | 'apiKey' | 'anonymous';
 
 /**
- * One request, served or refused (API.md §6). Append-only and hash-chained: `hash` is SHA-256 over
+ * One request, served or refused (docs/http-contract.md#audit-events). Append-only and hash-chained: `hash` is SHA-256 over
  * the previous event's hash and this event's canonical content (src/audit/audit-chain.ts), in
  * `seq` order. The application never updates or deletes a row; database triggers refuse it too.
  */

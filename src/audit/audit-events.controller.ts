@@ -8,7 +8,7 @@ import { AuditVerifier, type ChainVerification } from './audit-verifier.js';
 import { Audited } from './audited.decorator.js';
 import { AuditEventsQuery } from './dto/audit-events.query.js';
 
-/** The audit trail for auditors and admins, or keys with `audit:read` (API.md §6). */
+/** The audit trail for auditors and admins, or keys with `audit:read` (docs/http-contract.md#audit-events). */
 @ApiTags('audit')
 @ApiBearerAuth()
 @ApiSecurity('apiKey')

@@ -60,7 +60,7 @@ export function attachUnitOfWork(req: Request, unit: UnitOfWork): void {
 }
 
 /**
- * The one recorder behind "exactly one audit event per request" (API.md §6). It is fed from two
+ * The one recorder behind "exactly one audit event per request" (docs/http-contract.md#audit-events). It is fed from two
  * places: the audit interceptor for requests a handler served, and the problem-details filter
  * for everything refused or failed (guards run before interceptors, so refusals never reach the
  * interceptor). A mark on the request makes the second call a no-op, so no request is recorded

@@ -13,7 +13,7 @@ export interface ChainVerification {
 const PAGE = 1000;
 
 /**
- * Recomputes the hash chain from the first event (API.md §6). An edited event fails its own
+ * Recomputes the hash chain from the first event (docs/http-contract.md#audit-events). An edited event fails its own
  * hash; a deleted or reordered one breaks the sequence or the next event's link. Reads in
  * pages, so memory stays flat however long the trail is.
  */

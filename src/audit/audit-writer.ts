@@ -19,7 +19,7 @@ const MAX_QUEUE = 10_000;
 const ANCHOR_INTERVAL_MS = 60_000;
 
 /**
- * Group commit for the audit trail (DESIGN §5). Each request waits until its event is committed
+ * Group commit for the audit trail (docs/architecture.md#performance-habits). Each request waits until its event is committed
  * (no response before its evidence is durable: a crash loses no event for an answer a client
  * saw), but requests handled in the same event-loop turn share one transaction, committed at
  * the end of that turn, so durability costs one commit per batch rather than per request. Events that

@@ -13,7 +13,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Records every request a handler served, with the action and resource id the handler declares,
- * and holds the response until the event is committed (API.md §6, ASVS 16.3). Refused requests
+ * and holds the response until the event is committed (docs/http-contract.md#audit-events, ASVS 16.3). Refused requests
  * never get here; the problem-details filter records those through the same AuditRecorder.
  *
  * A state-changing request's handler runs in a unit of work (src/database/request-transaction.ts):

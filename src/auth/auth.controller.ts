@@ -17,7 +17,7 @@ import { RegisterDto } from './dto/register.dto.js';
 import type { TokenPairView } from './dto/token-pair.view.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 
-/** Identity routes of API.md §2. */
+/** Identity routes of docs/http-contract.md#auth. */
 @ApiTags('auth')
 @Controller({ path: 'auth', version: '1' })
 export class AuthController {

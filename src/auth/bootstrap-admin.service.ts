@@ -53,7 +53,7 @@ export class AdminProvisioner implements OnApplicationBootstrap {
         }
       });
     } catch (error) {
-      // Name the variable and the reasons, so an operator can fix the boot failure (API.md §8).
+      // Name the variable and the reasons, so an operator can fix the boot failure (docs/configuration.md).
       if (error instanceof ProblemException) {
         const reasons = (error.problem.errors ?? []).map((e) => e.message).join('; ');
         throw new Error(`BOOTSTRAP_ADMIN_PASSWORD / BOOTSTRAP_ADMIN_EMAIL refused: ${reasons || error.problem.detail}`);

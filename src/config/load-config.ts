@@ -17,8 +17,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const REQUIRED_IN_PRODUCTION = ['JWT_PRIVATE_KEY', 'FIELD_ENCRYPTION_KEYS', 'BLIND_INDEX_KEY', 'API_KEY_PEPPER'] as const;
 
 /**
- * Parses and validates every variable (API.md §8) into one typed object. This is the only
- * place that reads the environment (DESIGN §2.6); it throws a ConfigError naming the variable.
+ * Parses and validates every variable (docs/configuration.md) into one typed object. This is the only
+ * place that reads the environment (docs/architecture.md#configuration-is-parsed-once); it throws a ConfigError naming the variable.
  */
 export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig {
   const nodeEnv = readEnum<NodeEnv>(env, 'NODE_ENV', ['development', 'test', 'production'], 'development');

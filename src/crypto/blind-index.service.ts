@@ -6,7 +6,7 @@ export const BLIND_INDEX_LENGTH = 64;
 const PURPOSE = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 /**
- * Searchable, keyed hashes of encrypted values (DESIGN §2.4): HMAC-SHA-256 under BLIND_INDEX_KEY
+ * Searchable, keyed hashes of encrypted values (docs/architecture.md#crypto-behind-two-small-seams): HMAC-SHA-256 under BLIND_INDEX_KEY
  * over a normalised value, stored in its own indexed column. It allows equality lookups and
  * unique indexes on data that is otherwise stored encrypted (a random nonce makes two
  * encryptions of the same value differ). It uses its own key, never a field-encryption key, so

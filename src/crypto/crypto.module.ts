@@ -10,7 +10,7 @@ import { Keyring } from './keyring.js';
  * Data protection at rest: keys imported once from the validated config, the field cipher
  * (installed for @EncryptedColumn transformers by FieldCrypto) and the blind index. Global,
  * because any feature module's entities may hold encrypted fields. The Keyring and FieldCipher
- * stay private: nothing else builds ciphers for fields (DESIGN §2.4).
+ * stay private: nothing else builds ciphers for fields (docs/architecture.md#crypto-behind-two-small-seams).
  */
 @Global()
 @Module({

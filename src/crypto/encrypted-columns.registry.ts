@@ -3,7 +3,7 @@ import type { EncryptedTransformer } from './encrypted.transformer.js';
 
 /**
  * Every @EncryptedColumn declared in the loaded code, by entity class and property. Audit
- * redaction reads it to keep encrypted-at-rest fields out of audit payloads (API.md §6); the
+ * redaction reads it to keep encrypted-at-rest fields out of audit payloads (docs/http-contract.md#audit-events); the
  * reencrypt command reads the same transformers from the DataSource metadata. No hand-kept list.
  */
 const columns: EncryptedTransformer[] = [];

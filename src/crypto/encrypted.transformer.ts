@@ -5,7 +5,7 @@ import { currentFieldCrypto } from './field-crypto.holder.js';
 import { resolveColumnBinding } from './resolve-column-binding.js';
 
 /**
- * Encrypts on write and decrypts on read for one @EncryptedColumn (DESIGN §1: column
+ * Encrypts on write and decrypts on read for one @EncryptedColumn (docs/architecture.md#the-request-path: column
  * transformers). It is the only code path between entities and the field cipher, so a field
  * marked encrypted can never be persisted in clear (ASVS 14.2.4 / 11.3.3).
  */

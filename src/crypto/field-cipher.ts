@@ -23,7 +23,7 @@ function associatedData(keyId: string, binding: ColumnBinding): Buffer {
 }
 
 /**
- * The field cipher (DESIGN §2.4): AES-256-GCM from node:crypto, a fresh random 96-bit nonce per
+ * The field cipher (docs/architecture.md#crypto-behind-two-small-seams): AES-256-GCM from node:crypto, a fresh random 96-bit nonce per
  * value, a 128-bit tag, and the key id inside the stored value (ASVS 11.2.1 vetted implementation,
  * 11.3.2 approved authenticated mode, 11.3.4 unique nonces from the CSPRNG). Random 96-bit nonces stay safe up to ~2^32 encryptions per key
  * (NIST SP 800-38D §8.3); rotate long before. Pure: no Nest, no I/O, no logging.

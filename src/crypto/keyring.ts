@@ -11,10 +11,10 @@ export interface KeyringEntry {
 const AES_256_KEY_BYTES = 32;
 
 /**
- * The field-encryption keys by id, one active (DESIGN §2.4). The active key encrypts; every key
+ * The field-encryption keys by id, one active (docs/architecture.md#crypto-behind-two-small-seams). The active key encrypts; every key
  * decrypts, which is what lets FIELD_ENCRYPTION_KEYS rotate without downtime: prepend a new key,
  * run `cli reencrypt`, then drop the old one (ASVS 11.2.2 crypto agility, 13.3.4 key rotation).
- * Keys become non-extractable KeyObjects once, not Buffers re-parsed per value (DESIGN §5).
+ * Keys become non-extractable KeyObjects once, not Buffers re-parsed per value (docs/architecture.md#performance-habits).
  */
 export class Keyring {
   private readonly byId: ReadonlyMap<string, KeyObject>;
@@ -26,7 +26,7 @@ export class Keyring {
     this.byId = new Map(entries.map((entry) => [entry.id, entry.key]));
   }
 
-  /** First key is active, the rest decrypt only (API.md §8 FIELD_ENCRYPTION_KEYS). */
+  /** First key is active, the rest decrypt only (docs/configuration.md FIELD_ENCRYPTION_KEYS). */
   static fromConfig(keys: readonly FieldKey[]): Keyring {
     if (keys.length === 0) throw new Error('The keyring needs at least one field-encryption key');
     const seen = new Set<string>();

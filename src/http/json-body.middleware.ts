@@ -32,7 +32,7 @@ function hasBody(req: Request): boolean {
 }
 
 /**
- * JSON is the only body format (API.md §1): anything else is a 415 before it is parsed, and
+ * JSON is the only body format (docs/http-contract.md#limits): anything else is a 415 before it is parsed, and
  * the size limit is enforced while reading (413), so oversized or exotic bodies cost nothing
  * (OWASP API4:2023 unrestricted resource consumption). Parser errors become our own problems
  * so their messages (which quote the input) never reach the client.

@@ -6,7 +6,7 @@ import { mapToProblem, type MappedProblem, type ProblemBody } from './problem-ma
 import { requestIdOf } from './request-id.middleware.js';
 
 /**
- * The single place where errors become responses (DESIGN §2.7): RFC 9457 problem details,
+ * The single place where errors become responses (docs/architecture.md#errors-are-typed-and-mapped-once): RFC 9457 problem details,
  * with the cause of unexpected errors logged under the request id and never sent
  * (OWASP API8:2023 security misconfiguration / ASVS 16.5.1 generic error messages).
  */
@@ -26,7 +26,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const requestId = requestIdOf(req);
     let problem: MappedProblem = mapToProblem(exception);
     try {
-      // Refused and failed requests are audited here, before the answer leaves (API.md §6).
+      // Refused and failed requests are audited here, before the answer leaves (docs/http-contract.md#audit-events).
       await this.audit.record(req, problem.body.status);
     } catch (auditFailure) {
       problem = mapToProblem(auditFailure);

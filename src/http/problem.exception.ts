@@ -16,7 +16,7 @@ export interface ProblemOptions {
 /**
  * The one exception application code throws to produce a specific client-facing problem
  * (RFC 9457). Its `detail` is written by us, so it is safe to show; messages of any other
- * exception are never echoed to the client (API.md §1, OWASP API8 / ASVS 16.5).
+ * exception are never echoed to the client (docs/http-contract.md#errors, OWASP API8 / ASVS 16.5).
  */
 export class ProblemException extends HttpException {
   constructor(

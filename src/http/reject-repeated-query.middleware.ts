@@ -3,7 +3,7 @@ import { ProblemException } from './problem.exception.js';
 
 /**
  * A repeated query parameter (`?limit=10&limit=1000`) is refused: HTTP parameter pollution
- * lets a proxy and the app disagree on which value counts (API.md §1, ASVS 1.2 / OWASP API8).
+ * lets a proxy and the app disagree on which value counts (docs/http-contract.md#limits, ASVS 1.2 / OWASP API8).
  */
 export function rejectRepeatedQueryMiddleware(req: Request, _res: Response, next: NextFunction): void {
   const repeated = Object.entries(req.query)

@@ -5,7 +5,7 @@ import { Scopes } from '../auth/access/access.decorators.js';
 import { MetricsRegistry } from './metrics.registry.js';
 
 /**
- * Prometheus scrape endpoint (API.md §7). Metrics reveal traffic, key ids and internals, so only
+ * Prometheus scrape endpoint (docs/http-contract.md#metrics). Metrics reveal traffic, key ids and internals, so only
  * an API key with `metrics:read` (admin owners only) may read them (OWASP API8:2023).
  */
 @ApiTags('operations')

@@ -1,6 +1,6 @@
 import type { Note } from './note.entity.js';
 
-/** The only shape of a note that leaves the server (API.md §4). Built field by field: no entity leaks. */
+/** The only shape of a note that leaves the server (docs/http-contract.md#notes). Built field by field: no entity leaks. */
 export interface NoteView {
   id: string;
   title: string;

@@ -3,7 +3,7 @@ import { EncryptedColumn } from '../crypto/encrypted-column.decorator.js';
 import { TimestampColumn } from '../database/columns/timestamp.column.js';
 import { UuidPrimaryColumn } from '../database/columns/uuid-primary.column.js';
 
-/** The example owned resource (API.md §4). The body is encrypted at rest; the title is not. */
+/** The example owned resource (docs/http-contract.md#notes). The body is encrypted at rest; the title is not. */
 @Entity('notes')
 export class Note {
   @UuidPrimaryColumn()

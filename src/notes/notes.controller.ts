@@ -13,7 +13,7 @@ import type { NoteView } from './note-view.js';
 import { NotesService } from './notes.service.js';
 
 /**
- * Notes (API.md §4). Every role may use notes for itself; API keys only where @Scopes says so
+ * Notes (docs/http-contract.md#notes). Every role may use notes for itself; API keys only where @Scopes says so
  * (deleting and sharing need the owner's bearer token). What a caller may do with a given note is
  * decided by the note policy inside the query, not here.
  */

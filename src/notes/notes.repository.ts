@@ -7,7 +7,7 @@ import { NoteShare } from './note-share.entity.js';
 import type { NoteScope } from './note.policy.js';
 import { Note } from './note.entity.js';
 
-/** Note queries, always filtered by a policy scope (DESIGN §2.3: authorization lives in the data path). */
+/** Note queries, always filtered by a policy scope (docs/architecture.md#authorization-lives-in-the-data-path). */
 @Injectable()
 export class NotesRepository {
   /** One compiled query per scope kind: the single-note read is on every note request (compiled-select.ts). */

@@ -8,7 +8,7 @@ import { clientAddress } from './client-address.js';
 import { StateStoreThrottlerStorage } from './state-store-throttler.storage.js';
 
 /**
- * Two named throttlers (API.md §8):
+ * Two named throttlers (docs/configuration.md):
  * - `default`: THROTTLE_DEFAULT_LIMIT requests per THROTTLE_DEFAULT_TTL seconds per client, on
  *   every route (tracker: see client-tracker.ts);
  * - `auth`: THROTTLE_AUTH_LIMIT per THROTTLE_AUTH_TTL per client address, only on routes marked

@@ -22,7 +22,7 @@ export interface PersistingOptions {
 const DEFAULTS: PersistingOptions = { maxPending: 1000, batchSize: 100, flushDelayMs: 200 };
 
 /**
- * The SecurityEvents port as the application uses it (DESIGN §2.8: security events feed logs,
+ * The SecurityEvents port as the application uses it (docs/architecture.md#logs-audit-and-security-events-are-different-things: security events feed logs,
  * storage and metrics): each event is at once a pino line (with the request id), a
  * `security_events_total{type}` increment, and a row queued for the security_events table.
  * Rows are written in batches shortly after, off the request path. The queue is bounded: under

@@ -1,6 +1,6 @@
 import type { SecurityEventRecord } from './security-event.entity.js';
 
-/** API.md §6: `{ id, timestamp, type, ip, actorId?, details }`. */
+/** docs/http-contract.md#security-events: `{ id, timestamp, type, ip, actorId?, details }`. */
 export interface SecurityEventView {
   readonly id: string;
   readonly timestamp: string;

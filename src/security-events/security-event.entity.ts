@@ -2,7 +2,7 @@ import { Column, Entity, Index } from 'typeorm';
 import { TimestampColumn } from '../database/columns/timestamp.column.js';
 import { UuidPrimaryColumn } from '../database/columns/uuid-primary.column.js';
 
-/** A detected attack or anomaly (API.md §6), kept for auditors; portable column types only. */
+/** A detected attack or anomaly (docs/http-contract.md#security-events), kept for auditors; portable column types only. */
 @Entity('security_events')
 export class SecurityEventRecord {
   @UuidPrimaryColumn()

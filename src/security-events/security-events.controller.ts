@@ -7,7 +7,7 @@ import type { SecurityEventView } from './security-event-view.js';
 import { SecurityEventsService } from './security-events.service.js';
 
 /**
- * Detected attacks (API.md §6), for auditors and admins, and API keys with `audit:read`
+ * Detected attacks (docs/http-contract.md#security-events), for auditors and admins, and API keys with `audit:read`
  * (whose owner must still hold one of those roles). They reveal client addresses and attack
  * patterns, so nobody else may read them (OWASP API5:2023).
  */

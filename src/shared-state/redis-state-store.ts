@@ -19,7 +19,7 @@ return count`;
 const READY_WAIT_MS = 3000;
 
 /**
- * Multi-instance adapter of the StateStore port (DESIGN §2.5): every entry is a Redis key with a
+ * Multi-instance adapter of the StateStore port (docs/architecture.md#shared-state-through-one-port): every entry is a Redis key with a
  * TTL under this deployment's prefix (see redis-key-prefix.ts), so nothing grows without bound.
  *
  * Failure policy: a command never waits for a reconnect. The offline queue is off, in-flight

@@ -1,5 +1,5 @@
 /**
- * The shared-state port (DESIGN §2.5): lockouts, token revocations, rate-limit counters and IP
+ * The shared-state port (docs/architecture.md#shared-state-through-one-port): lockouts, token revocations, rate-limit counters and IP
  * blocks go through this interface, so several instances can share them through Redis while a
  * single instance keeps them in process. Every entry expires: nothing here grows without bound.
  * With Redis, a method may reject with StateStoreUnavailableError (a 503 problem).

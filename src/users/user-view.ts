@@ -1,7 +1,7 @@
 import type { Role } from '../auth/access/access.decorators.js';
 import type { User } from './user.entity.js';
 
-/** The only shape of a user that leaves the server (API.md §2): never a hash, key or token. */
+/** The only shape of a user that leaves the server (docs/http-contract.md#auth): never a hash, key or token. */
 export interface UserView {
   id: string;
   email: string;

@@ -10,7 +10,7 @@ import { UpdateUserDto } from './dto/update-user.dto.js';
 import type { UserView } from './user-view.js';
 import { UsersAdminService } from './users-admin.service.js';
 
-/** User administration (API.md §3): admins only (OWASP API5:2023 function-level authorization). */
+/** User administration (docs/http-contract.md#users): admins only (OWASP API5:2023 function-level authorization). */
 @ApiTags('users')
 @ApiBearerAuth()
 @Roles('admin')

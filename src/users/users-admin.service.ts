@@ -13,7 +13,7 @@ import type { UpdateUserDto } from './dto/update-user.dto.js';
 const notFound = () => new ProblemException(404, { detail: 'No such user.' });
 
 /**
- * Account administration (API.md §3). Role changes and disabling take effect at once: the token
+ * Account administration (docs/http-contract.md#users). Role changes and disabling take effect at once: the token
  * version is bumped, so every access token of the user dies, and disabling also revokes every
  * session. The last active admin can be neither demoted nor disabled (409; reachable when the last
  * admin disables themselves, or when two admins demote each other at once); nobody changes their own role (403).

@@ -6,7 +6,7 @@ import { bearer, login, registerUser } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Forged and malformed access tokens (API.md §2, RFC 8725): each must get a 401. Every token
+ * Forged and malformed access tokens (docs/http-contract.md#auth, RFC 8725): each must get a 401. Every token
  * here is built by hand with jsonwebtoken, the way an attacker would.
  */
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -5,7 +5,7 @@ import { bearer, login, registerUser, strongPassword, type Account } from '../su
 import { requestFrom } from '../support/request-from.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** API.md §5 black-box: lifecycle, storage, scopes, allowlists, rotation, usage, /metrics. */
+/** docs/http-contract.md#api-keys black-box: lifecycle, storage, scopes, allowlists, rotation, usage, /metrics. */
 const DAY = 86_400_000;
 
 async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
@@ -17,7 +17,7 @@ async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, time
   }
 }
 
-describe('API keys (API.md §5)', () => {
+describe('API keys', () => {
   let t: TestApp;
   let owner: Account;
   let token: string;

@@ -9,7 +9,7 @@ import { buildDataSourceOptions } from '../../src/database/data-source-options.j
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
- * "Nothing lost" (API.md §6 / audit issue): every response is sent only after its audit event is
+ * "Nothing lost" (docs/http-contract.md#audit-events / audit issue): every response is sent only after its audit event is
  * committed, so killing the server with SIGKILL under load must leave an event for every response
  * the client received. Black-box: the compiled server in its own process.
  */

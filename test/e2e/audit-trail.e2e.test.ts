@@ -7,7 +7,7 @@ import { bearer, login, registerUser, strongPassword } from '../support/identity
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { ProbeModule } from './probe/probe.module.js';
 
-/** API.md §6: exactly one tamper-evident, redacted audit event per request, served or refused. */
+/** docs/http-contract.md#audit-events: exactly one tamper-evident, redacted audit event per request, served or refused. */
 describe('audit trail: exactly one event per request', () => {
   let t: TestApp;
   let userToken: string;

@@ -4,10 +4,10 @@ import { DataSource } from 'typeorm';
 import { bearer, login, registerUser, strongPassword } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** API.md §2 black-box: registration, login without enumeration, lockout, sessions, revocation. */
+/** docs/http-contract.md#auth black-box: registration, login without enumeration, lockout, sessions, revocation. */
 const comparable = (body: Record<string, unknown>) => ({ ...body, requestId: undefined, instance: undefined });
 
-describe('authentication (API.md §2)', () => {
+describe('authentication', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp({ LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '60' });

@@ -8,7 +8,7 @@ import { CryptoProbe } from './crypto-probe/crypto-probe.entity.js';
 import { CRYPTO_PROBE_SCHEMA, CryptoProbeModule } from './crypto-probe/crypto-probe.module.js';
 import { rawProbe } from './crypto-probe/raw-sql.js';
 
-/** Equality lookups and uniqueness on an encrypted email through its blind index (DESIGN §2.4). */
+/** Equality lookups and uniqueness on an encrypted email through its blind index (docs/architecture.md#crypto-behind-two-small-seams). */
 describe('blind index', () => {
   let t: TestApp;
   let id: string;

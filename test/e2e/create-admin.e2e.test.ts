@@ -9,7 +9,7 @@ import { bearer, login, registerUser, strongPassword } from '../support/identity
 import { startTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
-/** `npm run cli -- create-admin` (API.md §9), run as an operator would: the built CLI, a clean environment. */
+/** `npm run cli -- create-admin` (docs/operations.md#command-line-tools), run as an operator would: the built CLI, a clean environment. */
 const CLI = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../src'), 'cli', 'main.js');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-describe('health checks and OpenAPI (API.md §7)', () => {
+describe('health checks and OpenAPI', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp();

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { LEAKY_MESSAGE, ProbeModule } from './probe/probe.module.js';
 
-/** API.md §1 proven black-box against the production pipeline (configureApp). */
+/** docs/http-contract.md proven black-box against the production pipeline (configureApp). */
 function assertProblem(
   res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
   status: number,
@@ -17,7 +17,7 @@ function assertProblem(
   assert.equal(res.body.requestId, res.headers['x-request-id']);
 }
 
-describe('HTTP pipeline (API.md §1)', () => {
+describe('HTTP pipeline', () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp({ BODY_LIMIT: '1kb' }, { extraModules: [ProbeModule] });

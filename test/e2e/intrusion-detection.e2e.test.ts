@@ -12,7 +12,7 @@ const ADMIN_EMAIL = 'ids-admin@example.com';
 const ADMIN_FROM = '127.0.2.1';
 
 /**
- * Intrusion detection (API.md §6, §8; OWASP AppSensor detection points, ASVS 16.3, OWASP
+ * Intrusion detection (docs/http-contract.md#security-events, docs/configuration.md; OWASP AppSensor detection points, ASVS 16.3, OWASP
  * API2/API4:2023): suspicious responses per client address, automatic blocking, and detection
  * points stored as security events. Each client has its own loopback source address.
  */

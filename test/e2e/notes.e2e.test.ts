@@ -6,8 +6,8 @@ import { DataSource } from 'typeorm';
 import { bearer, login, registerUser, type Account } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** API.md §4 beyond the matrix: views, pagination, mass assignment, existence oracles, encryption. */
-describe('notes (API.md §4)', () => {
+/** docs/http-contract.md#notes beyond the matrix: views, pagination, mass assignment, existence oracles, encryption. */
+describe('notes', () => {
   let t: TestApp;
   let owner: Account;
   let reader: Account;

@@ -22,7 +22,7 @@ function assertThrottled(res: RawResponse): void {
 }
 
 /**
- * Rate limiting (API.md §1, §8; OWASP API4:2023, ASVS 2.4.1): the `default` limit per client and
+ * Rate limiting (docs/http-contract.md#headers, docs/configuration.md; OWASP API4:2023, ASVS 2.4.1): the `default` limit per client and
  * the `auth` limit per address on register/login/refresh, checked before authentication, keyed
  * on the socket address whatever X-Forwarded-For says. Every client below has its own loopback
  * source address. Windows are an hour long so no test straddles a window boundary.

@@ -4,7 +4,7 @@ import { bearer, login, registerUser } from '../support/identity.js';
 import { startTestApp } from '../support/test-app.js';
 
 /**
- * Logout must hold across a restart (API.md §2; OWASP API2:2023; ASVS 7.4.1): the in-process
+ * Logout must hold across a restart (docs/http-contract.md#auth; OWASP API2:2023; ASVS 7.4.1): the in-process
  * revocation list is empty after a restart, so SessionsService re-arms it at boot from the
  * sessions revoked in the database within the last access-token lifetime.
  */

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { bearer, login, registerUser, strongPassword } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** API.md §3: admin-only user administration, effective at once. */
-describe('users administration (API.md §3)', () => {
+/** docs/http-contract.md#users: admin-only user administration, effective at once. */
+describe('users administration', () => {
   let t: TestApp;
   let adminToken: string;
   let adminId: string;

@@ -17,7 +17,7 @@ const AUTH_LIMIT = 4;
 const IDS_THRESHOLD = 6;
 
 /**
- * Several instances behave as one (DESIGN §2.5, docs/operations.md): two `node build/src/main.js`
+ * Several instances behave as one (docs/architecture.md#shared-state-through-one-port, docs/operations.md): two `node build/src/main.js`
  * processes with the same secrets, one PostgreSQL database made for this run and one Redis under
  * this run's key prefix. Each scenario acts on one instance and checks the other.
  */

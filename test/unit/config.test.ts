@@ -22,7 +22,7 @@ function assertConfigError(fn: () => unknown, variable: string): void {
   );
 }
 
-describe('configuration (API.md §8)', () => {
+describe('configuration', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     assert.equal(config.host, '127.0.0.1');

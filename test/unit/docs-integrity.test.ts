@@ -6,12 +6,15 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load-config.js';
 import { generateSecrets } from '../../src/config/secret-generator.js';
+import { headingAnchors, headingSlug } from '../support/markdown-headings.js';
 
 /**
  * The docs are the implementation guide, so they must not drift from the code: every path they
  * name exists, every test they cite exists by name, docs/configuration.md lists exactly the
  * variables the config module reads, SECURITY.md exists and is checked like the docs, and the
- * control matrix covers every OWASP API Security Top 10 2023 risk. (Every OpenAPI route appearing
+ * control matrix covers every OWASP API Security Top 10 2023 risk. The repository stands alone:
+ * nothing cites a document outside it, and every cited document and heading exists, whether the
+ * citation is a markdown link, a path in prose, backticks or a code comment. (Every OpenAPI route appearing
  * in the authorization matrix is checked by test/e2e/authorization-matrix.e2e.test.ts.)
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -34,6 +37,27 @@ const allTestSources = () =>
   walk('test')
     .filter((file) => file.endsWith('.ts'))
     .map((file) => readFileSync(join(root, file), 'utf8'));
+
+/** Every text a fork reads: code, tests, docs, the benchmark, and the root documents. */
+const citingFiles = () => [
+  ...['src', 'test', 'docs', 'bench'].flatMap(walk),
+  ...['README.md', 'SECURITY.md', '.env.example'].filter((file) => existsSync(join(root, file))),
+];
+
+const anchorsOf = new Map<string, Set<string>>();
+function anchors(file: string): Set<string> {
+  if (!anchorsOf.has(file)) anchorsOf.set(file, headingAnchors(readFileSync(join(root, file), 'utf8')));
+  return anchorsOf.get(file)!;
+}
+
+/** A cited heading (an anchor or a quoted heading title) that the cited markdown file lacks, or undefined. */
+function missingHeading(file: string, anchor: string | undefined, title: string | undefined): string | undefined {
+  if (anchor !== undefined && !anchors(file).has(anchor)) return `${file}#${anchor}`;
+  if (title !== undefined && !anchors(file).has(headingSlug(title))) return `${file} "${title}"`;
+  return undefined;
+}
+
+const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
 describe('docs integrity', () => {
   it('has a SECURITY.md at the repository root, checked like the docs', () => {
@@ -116,5 +140,74 @@ describe('docs integrity', () => {
     const example = readFileSync(join(root, '.env.example'), 'utf8');
     const inExample = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
     assert.deepEqual([...inExample].sort(), plain.sort(), '.env.example vs variables read');
+  });
+
+  it('cites no document outside the repository', () => {
+    // The contract and design notes once lived outside the repository; a fork could not follow them.
+    const outside = /\bAPI\.md\b|\bDESIG[N]\b/g;
+    const found: string[] = [];
+    for (const file of citingFiles()) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const match of text.matchAll(outside)) found.push(`${file}:${lineOf(text, match.index)}: ${match[0]}`);
+    }
+    assert.deepEqual(found, []);
+  });
+
+  it('links only to markdown headings that exist', () => {
+    const missing: string[] = [];
+    for (const file of markdownFiles()) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const match of text.matchAll(/\]\((?!https?:|mailto:)([^)#\s]*)#([^)\s]+)\)/g)) {
+        const target = match[1] === '' ? file : join(dirname(file), match[1]!);
+        if (!target.endsWith('.md') || !existsSync(join(root, target))) continue; // missing files: the test above
+        const gap = missingHeading(target, match[2]!, undefined);
+        if (gap) missing.push(`${file}:${lineOf(text, match.index)}: ${gap}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('cites only docs and headings that exist, in prose, backticks and code comments alike', () => {
+    // `docs/<page>.md`, docs/<page>.md#anchor and docs/<page>.md "Heading", anywhere in the repository's texts.
+    const citation = /(?<![\w./-])(docs\/[\w./-]+\.md|README\.md|SECURITY\.md)(?:#([\w-]+)|`?\s+"([^"\n]+)")?/g;
+    const missing: string[] = [];
+    for (const file of citingFiles()) {
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const match of text.matchAll(citation)) {
+        const [, cited, anchor, title] = match;
+        const where = `${file}:${lineOf(text, match.index)}`;
+        if (!existsSync(join(root, cited!))) missing.push(`${where}: ${cited}`);
+        else {
+          const gap = missingHeading(cited!, anchor, title);
+          if (gap) missing.push(`${where}: ${gap}`);
+        }
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('computes heading anchors as GitHub does', () => {
+    const text = [
+      '# Key rotation runbook (`FIELD_ENCRYPTION_KEYS`)',
+      '## API1: Broken object level authorization',
+      '## Input hygiene: what every route refuses before it runs',
+      '```sh',
+      '# not a heading',
+      '```',
+      '## Notes',
+      '## Notes',
+      '### Logs, audit and security events are different things',
+    ].join('\n');
+    assert.deepEqual(
+      [...headingAnchors(text)],
+      [
+        'key-rotation-runbook-field_encryption_keys',
+        'api1-broken-object-level-authorization',
+        'input-hygiene-what-every-route-refuses-before-it-runs',
+        'notes',
+        'notes-1',
+        'logs-audit-and-security-events-are-different-things',
+      ],
+    );
   });
 });

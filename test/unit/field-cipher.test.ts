@@ -6,7 +6,7 @@ import { DecryptionError, type DecryptionFailureReason } from '../../src/crypto/
 import { FieldCipher } from '../../src/crypto/field-cipher.js';
 import { Keyring } from '../../src/crypto/keyring.js';
 
-/** The field cipher (DESIGN §2.4, ASVS 11.3.2 / 11.3.3): AES-256-GCM, random nonce, AAD = table + column. */
+/** The field cipher (docs/architecture.md#crypto-behind-two-small-seams, ASVS 11.3.2 / 11.3.3): AES-256-GCM, random nonce, AAD = table + column. */
 const k1 = { id: 'k1', key: randomBytes(32) };
 const k2 = { id: 'k2', key: randomBytes(32) };
 const notes: ColumnBinding = { table: 'notes', column: 'body' };

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { InMemoryStateStore } from '../../src/shared-state/in-memory-state-store.js';
 
 /**
- * The single-instance StateStore adapter (DESIGN §2.5) behind lockouts and token revocations:
+ * The single-instance StateStore adapter (docs/architecture.md#shared-state-through-one-port) behind lockouts and token revocations:
  * entries expire on time (a revocation outlives the access token, a lockout ends), and a
  * counter's window is fixed by its first increment, so steady failures cannot keep extending it
  * past LOGIN_LOCKOUT_SECONDS and attempts spread over the window still add up (ASVS 6.3.1).

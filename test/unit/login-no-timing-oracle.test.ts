@@ -16,7 +16,7 @@ import type { User } from '../../src/users/user.entity.js';
 import type { UsersService } from '../../src/users/users.service.js';
 
 /**
- * "No timing oracle" without a timed test (API.md §2; OWASP API2:2023; ASVS 6.3.8 and the OWASP
+ * "No timing oracle" without a timed test (docs/http-contract.md#auth; OWASP API2:2023; ASVS 6.3.8 and the OWASP
  * Authentication Cheat Sheet): every failed login costs exactly one argon2 verification, whether
  * the email is unknown, the password wrong, or the account locked or disabled, and every failure
  * is the same exception. Equal work and equal answers leave nothing to measure. AuthService is

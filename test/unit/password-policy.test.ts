@@ -5,7 +5,7 @@ import { acceptablePassword } from '../../src/auth/passwords/password-rules.js';
 import { ProblemException } from '../../src/http/problem.exception.js';
 
 /**
- * The password policy of API.md §2 (NIST SP 800-63B-4 §3.1.1.2, ASVS 5.0 V6.2): 15–128 code
+ * The password policy of docs/http-contract.md#auth (NIST SP 800-63B-4 §3.1.1.2, ASVS 5.0 V6.2): 15–128 code
  * points after NFKC, never truncated, any Unicode, no composition rules; common, breached,
  * repeated, padded or context-derived passwords refused.
  */

@@ -33,7 +33,7 @@ async function counter(metrics: MetricsRegistry, name: string, labels: Record<st
 }
 
 /**
- * Security events feed the log, the metrics and the security_events table (DESIGN §2.8,
+ * Security events feed the log, the metrics and the security_events table (docs/architecture.md#logs-audit-and-security-events-are-different-things,
  * ASVS 16.3): recording never throws or blocks, rows are written in batches, and the queue is
  * bounded so a flood cannot exhaust memory (OWASP API4:2023), without losing events silently.
  */

@@ -11,7 +11,7 @@ export interface DeclaredRoute {
 
 /**
  * Walks every controller method at boot and refuses to start if one lacks an access
- * declaration (DESIGN §2.1): a forgotten decorator is a boot failure, not an open route.
+ * declaration (docs/architecture.md#deny-unless-declared): a forgotten decorator is a boot failure, not an open route.
  */
 @Injectable()
 export class AccessDeclarationVerifier implements OnApplicationBootstrap {

@@ -14,7 +14,7 @@ export interface AccessRule {
  */
 const rules = new WeakMap<Function, Map<Function, AccessRule | undefined>>();
 
-/** Reads a route's declaration, handler first, then class (DESIGN §3); undefined = undeclared. */
+/** Reads a route's declaration, handler first, then class (docs/architecture.md#code-habits); undefined = undeclared. */
 export function accessRuleOf(reflector: Reflector, handler: Function, controller: Function): AccessRule | undefined {
   let byController = rules.get(handler);
   if (byController === undefined) rules.set(handler, (byController = new Map()));

@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 
 /**
- * Every route declares its access (DESIGN §2.1): @Public(), @Authenticated(), @Roles(...) or
+ * Every route declares its access (docs/architecture.md#deny-unless-declared): @Public(), @Authenticated(), @Roles(...) or
  * @Scopes(...). A route with none is refused at boot (and at run time), so forgetting a
  * decorator can never leave a route open (OWASP API5:2023 broken function level authorization).
  */

@@ -2,7 +2,7 @@ import { createParamDecorator, ForbiddenException, UnauthorizedException, type E
 import type { Request } from 'express';
 import { principalOf, type Principal, type UserPrincipal } from './principal.js';
 
-/** Injects the authenticated caller; handlers take the actor explicitly (DESIGN §2.3). */
+/** Injects the authenticated caller; handlers take the actor explicitly (docs/architecture.md#authorization-lives-in-the-data-path). */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
   const principal = principalOf(ctx.switchToHttp().getRequest<Request>());
   if (!principal) throw new UnauthorizedException();

@@ -7,7 +7,7 @@ export type PresentedCredential =
   | { readonly kind: 'ambiguous' };
 
 /**
- * Which credential a request carries, from headers only (API.md §1: never the query string).
+ * Which credential a request carries, from headers only (docs/http-contract.md#headers: never the query string).
  * API keys come as `X-API-Key: <key>` or `Authorization: ApiKey <key>`; sending both a key and a
  * bearer token is refused rather than guessing which one counts.
  */

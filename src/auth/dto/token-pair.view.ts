@@ -1,4 +1,4 @@
-/** Login and refresh responses (API.md §2). */
+/** Login and refresh responses (docs/http-contract.md#auth). */
 export interface TokenPairView {
   accessToken: string;
   refreshToken: string;

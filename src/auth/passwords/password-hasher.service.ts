@@ -15,7 +15,7 @@ export function hashingConcurrency(cores = availableParallelism()): number {
 
 /**
  * argon2id through the `argon2` package's async API, which hashes on the libuv thread pool:
- * the event loop never blocks on a hash (DESIGN §5). Parameters come from configuration and
+ * the event loop never blocks on a hash (docs/architecture.md#performance-habits). Parameters come from configuration and
  * are at or above OWASP's minimum (m=19456 KiB, t=2, p=1; ASVS 11.4.2). Every hash and verify
  * passes one HashingGate (hashing-gate.ts): a login flood gets 503s, not an unbounded queue
  * that starves the rest of the service.

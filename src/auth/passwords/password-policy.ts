@@ -3,7 +3,7 @@ import { MIN_STRENGTH_SCORE } from './password-strength.estimator.js';
 import { passwordStrength } from './password-strength.js';
 
 /**
- * Password rules of API.md §2, after NIST SP 800-63B-4 and ASVS 6.2: length 15–128 code points
+ * Password rules of docs/http-contract.md#auth, after NIST SP 800-63B-4 and ASVS 6.2: length 15–128 code points
  * after NFKC normalisation, any Unicode, never truncated, no composition rules; refused when it
  * is a common or breached password (or one repeated / padded with digits), or contains the
  * email's local part or the display name; and refused when zxcvbn's pattern matchers find it

@@ -1,7 +1,7 @@
 import { ProblemException } from '../../http/problem.exception.js';
 import { assessPassword, normalisePassword, type PasswordContext } from './password-policy.js';
 
-/** Applies the password policy for a request field, as a 400 with an `errors` entry (API.md §2). */
+/** Applies the password policy for a request field, as a 400 with an `errors` entry (docs/http-contract.md#auth). */
 export async function acceptablePassword(field: string, password: string, context: PasswordContext): Promise<string> {
   const problems = await assessPassword(password, context);
   if (problems.length > 0) {

@@ -6,7 +6,7 @@ function quote(value: string): string {
   return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
-/** Prints a production-ready block of fresh secrets (API.md §9), in .env / shell syntax. */
+/** Prints a production-ready block of fresh secrets (docs/operations.md#command-line-tools), in .env / shell syntax. */
 export const generateSecretsCommand: CliCommand = {
   name: 'generate-secrets',
   summary: 'print a fresh, production-ready block of every secret',

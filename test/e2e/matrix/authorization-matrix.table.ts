@@ -59,7 +59,7 @@ const withKeys = (expectations: Omit<Expectations, KeyActor>, granted: Partial<R
   ...granted,
 });
 
-/** Auditors and admins, and keys with audit:read (API.md §6). */
+/** Auditors and admins, and keys with audit:read (docs/http-contract.md#audit-events). */
 const auditorsOnly: Expectations = withKeys(
   { anonymous: 401, owner: 403, reader: 403, stranger: 403, auditor: 200, admin: 200 },
   { 'key:audit:read': 200 },

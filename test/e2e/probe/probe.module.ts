@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Public } from '../../../src/auth/access/access.decorators.js';
 
 /**
- * Test-only routes mounted into the real pipeline to exercise API.md §1 before the business
+ * Test-only routes mounted into the real pipeline to exercise docs/http-contract.md before the business
  * routes exist: a validated body, a validated query, a UUID path parameter and a forced crash.
  */
 export class EchoDto {
