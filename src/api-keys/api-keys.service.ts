@@ -40,7 +40,7 @@ export class ApiKeysService {
   }
 
   /**
-   * At most API_KEYS_MAX_PER_USER live keys per user (issue 15 §10: each key is also a metrics
+   * At most API_KEYS_MAX_PER_USER live keys per user (each key is also a metrics
    * series and a credential to watch). Race-safe: the count and the insert run under a per-owner
    * lock, in this process (SQLite, and several requests of one instance) and, on PostgreSQL, on the
    * owner's row (several instances), so parallel creates never exceed the cap.

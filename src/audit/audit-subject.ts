@@ -5,8 +5,7 @@ const SUBJECT = Symbol('auditSubject');
 type WithSubject = Request & { [SUBJECT]?: string };
 
 /**
- * Names the account a request acted on when no path parameter or response says it (issue 15,
- * class 11): a login, successful or not, records the account id once the account is known, never
+ * Names the account a request acted on when no path parameter or response says it: a login, successful or not, records the account id once the account is known, never
  * the email. The service that found the account calls this with the request's client context.
  */
 export function recordAuditSubject(client: ClientContext | Request, accountId: string): void {

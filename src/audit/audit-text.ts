@@ -1,5 +1,5 @@
 /**
- * What the audit trail stores must be safe whatever bytes a client sent (issue 15, class 1): the
+ * What the audit trail stores must be safe whatever bytes a client sent: the
  * trail records refused requests too, so it cannot rely on validation having run. PostgreSQL
  * refuses NUL in text and a lone surrogate is not valid UTF-8, so either would make the INSERT
  * fail; other control characters would forge lines in any viewer that prints the trail.

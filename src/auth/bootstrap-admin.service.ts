@@ -30,7 +30,7 @@ export class AdminProvisioner implements OnApplicationBootstrap {
 
   /**
    * Idempotent, so that several instances started together on an empty database all come up
-   * (issue 20 §1): on PostgreSQL the check and the creation run under an advisory lock, so the
+   *: on PostgreSQL the check and the creation run under an advisory lock, so the
    * second instance finds the admin the first one made; on any database an account with this
    * email that is already an active admin counts as done, whoever created it.
    */

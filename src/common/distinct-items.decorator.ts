@@ -3,7 +3,7 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
 /**
  * Array items are all different, checked in linear time with a Set (of primitives, compared with
  * SameValueZero). class-validator's `@ArrayUnique()` compares every pair, so a 100 kB array of
- * short strings cost ~140 ms of event loop per request (issue 15 #7).
+ * short strings cost ~140 ms of event loop per request.
  */
 export function DistinctItems(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(

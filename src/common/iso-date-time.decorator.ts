@@ -7,7 +7,7 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
  * `2024-123`, week `2024-W01-1`, basic `20240101`, a time without an offset — is a 400, and so is
  * an impossible date (`2024-02-30`, `T24:00`) or an instant outside the years 0001-9999 that both
  * databases store. class-validator's `@IsISO8601({ strict: true })` accepted all of those forms,
- * and `new Date()` then threw in the service (500) (issue 15 #7).
+ * and `new Date()` then threw in the service (500).
  */
 const FORM = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
 

@@ -2,7 +2,7 @@ import type { FieldError } from './problem.exception.js';
 
 /**
  * What a request may carry in its decoded text, checked once for every route before anything
- * (guards, validation, SQL) sees it (issue 15 #1, #7, #8). Rules, each a 400:
+ * (guards, validation, SQL) sees it. Rules, each a 400:
  * - no lone UTF-16 surrogate anywhere (a JSON `"\ud800"` escape; PostgreSQL refuses it, SQLite
  *   stores garbage);
  * - no control character (C0 U+0000-U+001F, DEL, C1 U+0080-U+009F) in a path, a query key or

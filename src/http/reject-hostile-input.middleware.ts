@@ -43,7 +43,7 @@ function queryViolation(req: Request): FieldError | undefined {
 }
 
 /**
- * Hostile bytes never reach a guard, a DTO or SQL (issue 15 #1, #7, #8): the decoded path, every
+ * Hostile bytes never reach a guard, a DTO or SQL: the decoded path, every
  * query parameter and the parsed JSON body are checked here, for every route at once, against
  * the rules in src/http/input-inspection.ts (control characters, lone surrogates, invalid UTF-8,
  * nesting depth, prototype keys). A finding is a 400 problem naming the field, never the value.

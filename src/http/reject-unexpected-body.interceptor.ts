@@ -15,7 +15,7 @@ function takesBody(context: ExecutionContext): boolean {
 
 /**
  * A body sent to a route that takes none (GET, DELETE, a bodiless POST) is a 400, not ignored
- * (issue 15 #8): silently dropped input hides client bugs and smuggling attempts, and the
+ *: silently dropped input hides client bugs and smuggling attempts, and the
  * contract is that what a route does not accept is refused. Runs before pipes and the handler,
  * so nothing has happened when it refuses. Which routes take a body is read from the handler's
  * own `@Body()` declaration, so a new route needs no list.

@@ -11,7 +11,7 @@ function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] 
 
 /**
  * A DTO instance holds exactly the properties the client sent (plus declared defaults), and
- * every property the client sent is a declared one (issue 15 #8):
+ * every property the client sent is a declared one:
  * - class fields are own properties from construction (ES2022 class fields), so a PATCH of
  *   `{ title }` would otherwise yield `{ title, body: undefined }` and `Object.assign` would blank
  *   `body` in the entity and in the view it answers: those undefined, unsent properties are removed;

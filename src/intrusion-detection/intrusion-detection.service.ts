@@ -103,7 +103,7 @@ export class IntrusionDetection {
       }
     }
 
-    // Keyed on the route the request reached, never on its spelling (issue 15 #4).
+    // Keyed on the route the request reached, never on its spelling.
     if (status === 401 && req.method === 'POST' && routeTemplate(req) === LOGIN_PATH) {
       const failures = await this.store.increment(`ids:login-failures:${address}`, windowSeconds);
       if (failures === this.config.login.maxFailures) {

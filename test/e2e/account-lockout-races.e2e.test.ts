@@ -14,7 +14,7 @@ const ADMIN_EMAIL = 'lockout-race-admin@example.com';
 const ADMIN_FROM = '127.0.0.190';
 
 /**
- * Races on one account (issue 15, 3(a) and 3(c); OWASP API2:2023, ASVS 6.3.1): the lockout must
+ * Races on one account (OWASP API2:2023, ASVS 6.3.1): the lockout must
  * hold against parallel requests, not only against requests one after the other. argon2 is made
  * slow here (ARGON2_TIME_COST) so that the wrong guesses of a burst are still hashing when the
  * right password arrives: that is the window in which a lock read before hashing and counted

@@ -10,7 +10,7 @@ import { bearer, login, registerUser } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
- * Issue 15, class 1: "no side effect without a recorded event". A state-changing request and its
+ * "No side effect without a recorded event". A state-changing request and its
  * audit event commit in one transaction (docs/audit.md, "Changes and their event commit
  * together"): if the event cannot be written, the client gets 503 and the change is rolled back.
  */

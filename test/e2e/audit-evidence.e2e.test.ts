@@ -6,7 +6,7 @@ import { auditRowsFor } from '../support/audit-rows.js';
 import { bearer, login, registerUser, type Account } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** Issue 15, class 11: the evidence the trail was missing. */
+/** The evidence the trail was missing. */
 describe('audit trail: evidence', () => {
   let t: TestApp;
   let account: Account;

@@ -26,7 +26,7 @@ function logSink(): { sink: Writable; text: () => string } {
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * Issue 15, class 1: hostile bytes never reach the audit INSERT, and one event the database
+ * Hostile bytes never reach the audit INSERT, and one event the database
  * refuses never fails the other requests of its group-commit batch.
  */
 describe('audit trail: hostile bytes and a refused event', () => {

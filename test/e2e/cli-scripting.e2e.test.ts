@@ -39,7 +39,7 @@ function runCli(args: readonly string[], env: Record<string, string>, stdin?: st
   });
 }
 
-/** The CLI an operator can script (issue 20 §6, docs/operations.md "Command-line tools"). */
+/** The CLI an operator can script (docs/operations.md "Command-line tools"). */
 describe('cli for scripts', () => {
   let db: TestDatabase;
   let env: Record<string, string>;

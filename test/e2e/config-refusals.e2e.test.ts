@@ -20,7 +20,7 @@ function startServer(extra: Record<string, string>): { status: number | null; st
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Configuration footguns (issue 15 §9): refused at boot with one line naming the variable. */
+/** Configuration footguns: refused at boot with one line naming the variable. */
 describe('configuration refused at boot', () => {
   for (const [variable, value] of [
     ['CORS_ORIGINS', 'null'],

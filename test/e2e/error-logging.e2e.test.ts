@@ -50,7 +50,7 @@ const UNIQUE_VIOLATION = TEST_DATABASE_KIND === 'postgres' ? '23505' : 'SQLITE_C
 const SECRET_RUN = /[A-Za-z0-9+=_-]{40,}/;
 
 /**
- * Database errors in the logs (issue 15 §2, ASVS 16.2.5): a constraint error carrying an argon2
+ * Database errors in the logs (ASVS 16.2.5): a constraint error carrying an argon2
  * hash, an email ciphertext and its blind index is forced through the real request pipeline on
  * the test database, and the captured log is grepped for those values, the SQL and their shapes.
  */

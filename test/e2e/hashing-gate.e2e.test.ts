@@ -6,8 +6,8 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 const FLOOD = 30;
 
 /**
- * The hashing gate (src/auth/passwords/hashing-gate.ts) wired into the real login route (issue 15,
- * item 10; OWASP API4:2023): with ARGON2_MAX_CONCURRENT=1, one hash runs, 8 callers wait, and a
+ * The hashing gate (src/auth/passwords/hashing-gate.ts) wired into the real login route (OWASP
+ * API4:2023): with ARGON2_MAX_CONCURRENT=1, one hash runs, 8 callers wait, and a
  * flood beyond that gets 503 + Retry-After at once instead of an unbounded queue of argon2 work.
  */
 describe('a login flood meets the hashing gate', () => {

@@ -48,12 +48,12 @@ function fields(res: Res): string[] {
 }
 
 /**
- * Issue 15 #1 (input half), #7 and #8, proven on SQLite and PostgreSQL: hostile bytes, deep or
+ * Input hardening, proven on SQLite and PostgreSQL: hostile bytes, deep or
  * prototype-shaped JSON, bodies where none belongs and non-standard dates are refused with a 400
  * problem before any guard, DTO or SQL sees them, and change nothing; PATCH keeps what it was
  * not sent.
  */
-describe('hostile input (issue 15 #1, #7, #8)', () => {
+describe('hostile input', () => {
   let t: TestApp;
   let user: Account;
   let token: string;

@@ -11,7 +11,7 @@ import { createTestDatabase } from '../support/test-database.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 
-/** 15+ characters, on no breach list, and still guessable (issue 15, item 6). */
+/** 15+ characters, on no breach list, and still guessable. */
 const GUESSABLE = [
   'abcdefghijklmno',
   '123456789012345',

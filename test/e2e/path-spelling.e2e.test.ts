@@ -16,13 +16,13 @@ async function loginFailures(t: TestApp): Promise<number> {
 }
 
 /**
- * Issue 15 #4: one spelling per route. Routing is case-sensitive and strict, so any other
+ * One spelling per route. Routing is case-sensitive and strict, so any other
  * spelling of a path is a 404 that issues nothing; every response is no-store whatever its path;
  * and the path-keyed controls (repeated-login detection, auth-failure metrics) key on the route a
  * request reached, so an absolute-form request target (`POST http://host/api/v1/auth/login`),
  * which does reach the login route, is counted like the usual spelling.
  */
-describe('other spellings of a path (issue 15 #4)', () => {
+describe('other spellings of a path', () => {
   let t: TestApp;
   let port: number;
   let account: Account;

@@ -10,8 +10,8 @@ const claimsOf = (token: string) =>
   JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number; sid: string };
 
 /**
- * A logged-out access token must stay refused until it can no longer verify at all (issue 15,
- * item 5; OWASP API2:2023; ASVS 7.4.1). The verifier accepts a token until exp + 5 s (clock
+ * A logged-out access token must stay refused until it can no longer verify at all (OWASP
+ * API2:2023; ASVS 7.4.1). The verifier accepts a token until exp + 5 s (clock
  * tolerance); a revocation entry kept exactly JWT_ACCESS_TTL from logout expired first, and a
  * token logged out right after it was issued worked again for its last seconds. This test waits
  * for that window in real time (about 33 s), on the passport path and the verified-token fast path.

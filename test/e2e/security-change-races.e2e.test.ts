@@ -13,7 +13,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 const MAX_KEYS = 3;
 
 /**
- * Races on one account's security state (issue 15 §3(b), issue 20 §1), on whichever database the
+ * Races on one account's security state, on whichever database the
  * suite runs against: a login that overlaps a password change, two rotations of one API key, a
  * burst of key creations against the per-user cap, a password change against a role change.
  */

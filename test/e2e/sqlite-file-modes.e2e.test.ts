@@ -11,7 +11,7 @@ function modeOf(path: string): string {
 }
 
 /**
- * SQLite files hold password hashes, ciphertexts and the audit trail: owner-only (issue 15 §9).
+ * SQLite files hold password hashes, ciphertexts and the audit trail: owner-only.
  * Runs on SQLite whatever TEST_DATABASE says: it is about SQLite's files.
  */
 describe('SQLite file permissions', () => {

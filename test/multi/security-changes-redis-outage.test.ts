@@ -44,7 +44,7 @@ function runCli(
 }
 
 /**
- * No half-made security decisions (issue 20 §1, docs/operations.md "Failure modes"): a security
+ * No half-made security decisions (docs/operations.md "Failure modes"): a security
  * change commits in the database with its event, whatever Redis does; Redis learns it after the
  * commit and is re-synced when it answers again. Redis sits behind a loopback TCP relay that the
  * test cuts and restores; the application under test and the CLI both reach Redis through it.
@@ -162,7 +162,7 @@ describe('security changes while Redis is unreachable', { skip: SKIP_WITHOUT_RED
 });
 
 /**
- * Paired cold starts with BOOTSTRAP_ADMIN_* on an empty database (issue 20 §1): both instances
+ * Paired cold starts with BOOTSTRAP_ADMIN_* on an empty database: both instances
  * come up every time, with one admin between them.
  */
 describe('two instances bootstrapping the same admin at once', { skip: SKIP_WITHOUT_REDIS }, () => {

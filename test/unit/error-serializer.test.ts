@@ -39,7 +39,7 @@ function assertNothingSecret(text: string): void {
   }
 }
 
-/** Every path that writes an error to a log (issue 15 §2, ASVS 16.2.5), given a real QueryFailedError. */
+/** Every path that writes an error to a log (ASVS 16.2.5), given a real QueryFailedError. */
 describe('error serializer', () => {
   let dataSource: DataSource;
   let failure: QueryFailedError;

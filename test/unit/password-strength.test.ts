@@ -7,7 +7,7 @@ import {
   estimateStrength,
 } from '../../src/auth/passwords/password-strength.estimator.js';
 
-/** Guessable although 15+ characters long and on no breach list (issue 15, item 6). */
+/** Guessable although 15+ characters long and on no breach list. */
 const GUESSABLE = [
   'abcdefghijklmno',
   '123456789012345',

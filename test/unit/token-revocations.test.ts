@@ -33,7 +33,7 @@ class SwitchableStore implements StateStore {
 const config = { jwt: { accessTtlSeconds: 900 } } as unknown as AppConfig;
 
 /**
- * The revocation list never answers "not revoked" wrongly (issue 20 §1): a committed revocation
+ * The revocation list never answers "not revoked" wrongly: a committed revocation
  * the store did not take is answered from memory, and after an outage every check fails closed
  * until the re-arm from the database completed.
  */

@@ -30,7 +30,7 @@ export interface CommittedRevocation {
 
 /**
  * Keeps the shared revocation list (token-revocations.ts) in step with its source of truth, the
- * `revoked_at` of sessions in the database (issue 20 §1). A revocation is decided by its
+ * `revoked_at` of sessions in the database. A revocation is decided by its
  * database commit; writing it to Redis comes after and may fail, and then:
  * - this instance answers it from memory at once, and the next pass writes it (retry);
  * - every pass, every instance copies the revocations committed since its previous pass, so one

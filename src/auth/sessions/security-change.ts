@@ -21,7 +21,7 @@ export interface SecurityChange {
 
 /**
  * The one way to make a multi-step security change (promote, demote, disable, logout, password
- * change, refresh-family revocation, admin takeover; issue 20 §1): everything it writes, its
+ * change, refresh-family revocation, admin takeover): everything it writes, its
  * session revocations and its security event commit in ONE database transaction, so it happens
  * entirely or not at all. Only after the commit are the revocations copied to the shared store
  * (Redis) and the event logged; a store failure then is retried and never undoes or half-applies

@@ -41,7 +41,7 @@ export class SessionsService {
   /**
    * A new session bound to `tokenVersion`: the user's version read *before* the password was
    * verified. If a password change (or role change, disabling, admin takeover) committed in
-   * between, the session is born stale and its first refresh is refused (issue 15, 3(b)).
+   * between, the session is born stale and its first refresh is refused.
    */
   async start(userId: string, tokenVersion: number): Promise<{ sessionId: string; refreshToken: string }> {
     const session: Session = { id: randomUUID(), userId, createdAt: new Date(), tokenVersion, revokedAt: null };
@@ -98,7 +98,7 @@ export class SessionsService {
   }
 
   /**
-   * A password change as one transaction (issue 20 §1): the new hash and token version (every
+   * A password change as one transaction: the new hash and token version (every
    * access token dies, and no older session can refresh), every session revoked, and the
    * `password_changed` event. Conditional on `expectedVersion`, the version read when the current
    * password was verified: if a role change, a disabling or another password change committed

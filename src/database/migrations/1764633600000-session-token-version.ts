@@ -1,7 +1,7 @@
 import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * Binds each session to the user's token version at its creation (issue 15, 3(b)): a login that
+ * Binds each session to the user's token version at its creation: a login that
  * raced a password change, a role change or an admin takeover keeps a session of the old
  * version, and a refresh of it is refused. Existing sessions take their user's current version,
  * so an upgrade logs nobody out.

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The audit event's correlation id (issue 15, class 11): the request id is now generated per
+ * The audit event's correlation id: the request id is now generated per
  * request, and what the client sent in `X-Request-Id` is kept here. Plain `ALTER TABLE ... ADD
  * COLUMN` on both databases: TypeORM's addColumn rebuilds a SQLite table, which would drop the
  * append-only triggers with it.
