@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { AuditVerifier } from '../../src/audit/audit-verifier.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import { runMigrations } from '../../src/database/run-migrations.js';
 import { loginFrom, portOf, registerFrom } from '../support/clients.js';
 import { httpFrom, type RawRequest, type RawResponse } from '../support/http-from.js';
 import { strongPassword, type Account } from '../support/identity.js';
@@ -229,6 +233,46 @@ describe(
       const verification = await t.app.get(AuditVerifier).verify();
       assert.equal(verification.valid, true, `chain broken at ${verification.firstInvalidId}`);
       assert.ok(verification.checked > 10, `${verification.checked} events checked`);
+    });
+  },
+);
+
+/** MIGRATION_LOCK_ID in src/database/run-migrations.ts. */
+const MIGRATION_LOCK_ID = 7_140_342;
+
+describe(
+  'DATABASE_STATEMENT_TIMEOUT_MS bounds requests, not migrations',
+  {
+    skip: TEST_DATABASE_KIND !== 'postgres' && 'PostgreSQL only (TEST_DATABASE=postgres)',
+  },
+  () => {
+    let db: TestDatabase;
+    let admin: pg.Client;
+    let dataSource: DataSource | undefined;
+    before(async () => {
+      db = await createTestDatabase();
+      admin = new pg.Client({ connectionString: db.url });
+      await admin.connect();
+    });
+    after(async () => {
+      await dataSource?.destroy();
+      await admin?.end();
+      await db?.drop();
+    });
+
+    it('waits for another instance migrating for longer than the timeout, then applies, and restores the bound', async () => {
+      const config = loadConfig({ NODE_ENV: 'test', ...db.secrets, DATABASE_URL: db.url, DATABASE_STATEMENT_TIMEOUT_MS: '100' });
+      dataSource = await new DataSource(buildDataSourceOptions(config)).initialize();
+      // Another instance "migrating": it holds the migration lock ten times longer than the bound.
+      await admin.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      const applied = runMigrations(dataSource);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await admin.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      assert.ok((await applied).length > 0, 'migrations applied after the wait');
+      // The session that migrated went back to the pool with the configured bound, not without one.
+      const [row] = (await dataSource.query('SHOW statement_timeout')) as { statement_timeout: string }[];
+      assert.equal(row!.statement_timeout, '100ms');
+      await assert.rejects(dataSource.query('SELECT pg_sleep(1)'), /statement timeout/);
     });
   },
 );
