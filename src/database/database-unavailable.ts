@@ -8,8 +8,9 @@ import { ProblemException } from '../http/problem.exception.js';
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '55P03', '53300', '53400']);
 
-/** Socket errors of a database that is down or unreachable. */
+/** Socket errors of a database that is down or unreachable; SQLite still locked after its busy timeout. */
 const UNAVAILABLE_SOCKET_CODES = new Set([
+  'SQLITE_BUSY',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
