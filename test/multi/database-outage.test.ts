@@ -16,8 +16,8 @@ import { createTestDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../su
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/tls-client.js';
 
-/** DATABASE_STATEMENT_TIMEOUT_MS for this suite: short, so a lock costs a second, not five. */
-const STATEMENT_TIMEOUT_MS = 1500;
+/** DATABASE_STATEMENT_TIMEOUT_MS for this suite: short, so a lock costs two seconds, not five. */
+const STATEMENT_TIMEOUT_MS = 2000;
 /** A request answered within this is bounded; one still unanswered after HUNG_MS is hanging. */
 const BOUND_MS = 3 * STATEMENT_TIMEOUT_MS + 1000;
 const HUNG_MS = 15_000;
