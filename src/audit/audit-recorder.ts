@@ -109,7 +109,11 @@ export class AuditRecorder {
         );
       }
       // No evidence, no answer: the client gets a 503 instead of a response we cannot account for.
-      throw new ProblemException(503, { detail: 'The service cannot record this request right now; retry later.' });
+      // Retry-After: the usual cause is a database that is down or slow (docs/operations.md).
+      throw new ProblemException(503, {
+        detail: 'The service cannot record this request right now; retry later.',
+        headers: { 'Retry-After': '5' },
+      });
     }
   }
 

@@ -12,7 +12,13 @@ export interface FieldKey {
 
 export type DatabaseConfig =
   | { readonly type: 'sqlite'; readonly path: string; readonly migrateOnStart: boolean }
-  | { readonly type: 'postgres'; readonly url: string; readonly migrateOnStart: boolean };
+  | {
+      readonly type: 'postgres';
+      readonly url: string;
+      readonly migrateOnStart: boolean;
+      /** DATABASE_STATEMENT_TIMEOUT_MS: bounds each statement, lock wait and pool wait. */
+      readonly statementTimeoutMs: number;
+    };
 
 export interface AppConfig {
   readonly nodeEnv: NodeEnv;

@@ -34,5 +34,16 @@ export function buildDataSourceOptions(config: AppConfig, extensions: SchemaExte
     // WAL lets readers proceed while the single writer commits; busy timeout rides out brief locks.
     return { ...common, type: 'better-sqlite3', database: db.path, enableWAL: true, timeout: 5000 };
   }
-  return { ...common, type: 'postgres', url: db.url, extra: { max: 10 } };
+  // A locked table, a stuck statement or an exhausted pool must not hold a request forever
+  // (docs/operations.md, "Database down or slow"): the server cancels a statement after the
+  // timeout, a lock wait ends then too, and waiting for a pooled connection is bounded alike.
+  // The request then gets a 503 with Retry-After (database-unavailable.ts). Migrations lift the
+  // bound on their own session (run-migrations.ts).
+  const timeout = db.statementTimeoutMs;
+  return {
+    ...common,
+    type: 'postgres',
+    url: db.url,
+    extra: { max: 10, statement_timeout: timeout, lock_timeout: timeout, connectionTimeoutMillis: timeout },
+  };
 }

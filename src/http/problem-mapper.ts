@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { ProblemException, type FieldError } from './problem.exception.js';
 
 export interface ProblemBody {
@@ -45,6 +46,8 @@ function genericBody(status: number) {
 
 /** Turns anything thrown into a problem that is safe to send: no message, stack or class name leaks. */
 export function mapToProblem(exception: unknown): MappedProblem {
+  // A database that is down or too slow is a 503 to retry, not a 500 (the cause is still logged).
+  if (isDatabaseUnavailable(exception)) return mapToProblem(new DatabaseUnavailableError());
   if (exception instanceof ProblemException) {
     const status = exception.getStatus();
     const { detail, type, errors, headers } = exception.problem;

@@ -7,6 +7,7 @@ import { rememberAuditDeclaration } from '../../audit/audit-recorder.js';
 import { auditDeclarationOf } from '../../audit/audited.decorator.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../database/database-unavailable.js';
 import { JwtStrategy } from '../tokens/jwt.strategy.js';
 import { accessRuleOf } from './access-rule.js';
 import type { UserPrincipal } from './principal.js';
@@ -77,6 +78,9 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
   override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
     // Revocation state unknown (Redis unreachable): 503, never an accepted, possibly revoked token.
     if (error instanceof StateStoreUnavailableError) throw error;
+    // The account could not be read (database down or too slow): 503, not a 401 that tells the
+    // client its valid token is bad (it would drop its session).
+    if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError();
     if (error || !user) throw refused();
     return user;
   }

@@ -1,0 +1,59 @@
+import { ProblemException } from '../http/problem.exception.js';
+
+/**
+ * PostgreSQL error codes that mean "the database cannot answer now", not "this request is wrong":
+ * the server is shutting down or restarting, our backend was terminated (pg_terminate_backend),
+ * too many connections, a statement cancelled by statement_timeout, a lock not granted within
+ * lock_timeout, and the whole connection-exception class (08xxx).
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '55P03', '53300', '53400']);
+
+/** Socket errors of a database that is down or unreachable; SQLite still locked after its busy timeout. */
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'SQLITE_BUSY',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** node-postgres and pg-pool signal a lost or never-made connection by message only. */
+const UNAVAILABLE_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end)/;
+
+function codeOf(error: object): unknown {
+  return (error as { code?: unknown }).code;
+}
+
+/** True when `error` (or the driver error TypeORM wraps) says the database is down or too slow. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const driverError = (error as { driverError?: unknown }).driverError;
+  for (const candidate of [error, driverError]) {
+    if (typeof candidate !== 'object' || candidate === null) continue;
+    const code = codeOf(candidate);
+    if (
+      typeof code === 'string' &&
+      (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || UNAVAILABLE_SOCKET_CODES.has(code))
+    )
+      return true;
+    const message = (candidate as { message?: unknown }).message;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+  }
+  return false;
+}
+
+/**
+ * The database is down, restarting or too slow (docs/operations.md, "Database down or slow"):
+ * a 503 with Retry-After, so clients and load balancers back off and retry, never a 500 that
+ * reads like a bug, and never the driver's message (host, SQL, parameters). A state-changing
+ * request refused this way rolled back: nothing it asked for was kept.
+ */
+export class DatabaseUnavailableError extends ProblemException {
+  constructor() {
+    super(503, { detail: 'The service is temporarily unavailable; retry shortly.', headers: { 'Retry-After': '5' } });
+  }
+}
