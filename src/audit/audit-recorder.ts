@@ -13,6 +13,7 @@ import { redactCredentials, safeText, uuidOrNull } from './audit-text.js';
 import { AuditWriter } from './audit-writer.js';
 import { summarisePayload } from './payload-summary.js';
 import type { AuditDeclaration } from './audited.decorator.js';
+import { UnitAbortedError } from '../database/request-transaction.js';
 
 const RECORDED = Symbol('auditRecorded');
 const DECLARATION = Symbol('auditDeclaration');
@@ -93,9 +94,18 @@ export class AuditRecorder {
     const ownTransaction = unit?.began === true;
     try {
       if (ownTransaction) {
-        await unit.commitWith(async (manager) => {
-          await this.store.appendWithin(manager, event);
-        });
+        try {
+          await unit.commitWith(async (manager) => {
+            await this.store.appendWithin(manager, event);
+          });
+        } catch (error) {
+          // A statement of the request failed inside its transaction (on PostgreSQL that aborts
+          // it, e.g. a unique violation the service turned into a 409): nothing of the request was
+          // kept. A refusal is then true as answered and its event is written on its own; a
+          // success is not (its change was lost), so that request falls through to the 503.
+          if (!(error instanceof UnitAbortedError) || status < 400) throw error;
+          await this.writer.append(event);
+        }
       } else {
         unit?.close();
         await this.writer.append(event);

@@ -83,6 +83,20 @@ const BEGIN = /^\s*(BEGIN|START TRANSACTION)\b/i;
 
 type RawQuery = (sql: string, parameters?: unknown[], structured?: boolean) => Promise<unknown>;
 
+/**
+ * PostgreSQL refused the unit's last step because an earlier statement of the request failed
+ * (SQLSTATE 25P02, "current transaction is aborted"): nothing of the request can commit, and the
+ * transaction was rolled back. The request's evidence then has to be written on its own.
+ */
+export class UnitAbortedError extends Error {
+  constructor() {
+    super('the request transaction was aborted by a failed statement and rolled back');
+    this.name = 'UnitAbortedError';
+  }
+}
+
+const IN_FAILED_TRANSACTION = '25P02';
+
 export class UnitOfWork {
   private runner: QueryRunner | undefined;
   private beginning: Promise<void> | undefined;
@@ -123,7 +137,8 @@ export class UnitOfWork {
       await runner.commitTransaction();
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
+      const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
+      throw code === IN_FAILED_TRANSACTION ? new UnitAbortedError() : error;
     } finally {
       await this.end();
     }

@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditStore, type NewAuditEvent } from '../../src/audit/audit-store.js';
 import { AuditVerifier } from '../../src/audit/audit-verifier.js';
 import { auditRowsFor } from '../support/audit-rows.js';
-import { bearer, login, registerUser } from '../support/identity.js';
+import { bearer, login, registerUser, strongPassword } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -134,5 +134,25 @@ describe('audit trail: a change commits only with its event', () => {
     const rows = await auditRowsFor(t, correlation);
     assert.equal(rows.length, 1);
     assert.equal(Number(rows[0]!.status), 404);
+  });
+  it('answers a registration race with one 201 and 409s, each with its one event', async () => {
+    const email = `race-${randomUUID()}@example.com`;
+    const correlations = Array.from({ length: 6 }, (_, i) => `register-race-${i}-${randomUUID()}`);
+    const responses = await Promise.all(
+      correlations.map((correlation) =>
+        t.http
+          .post('/api/v1/auth/register')
+          .set('X-Request-Id', correlation)
+          .send({ email, password: strongPassword(), displayName: 'Racer' }),
+      ),
+    );
+    const statuses = responses.map((res) => res.status).sort();
+    assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409], JSON.stringify(responses.map((res) => res.body)));
+    for (const [i, correlation] of correlations.entries()) {
+      const rows = await auditRowsFor(t, correlation);
+      assert.equal(rows.length, 1, `request ${i} has exactly one event`);
+      assert.equal(rows[0]!.status, responses[i]!.status);
+    }
+    assert.equal((await t.app.get(AuditVerifier).verify()).valid, true);
   });
 });

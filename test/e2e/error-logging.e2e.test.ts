@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { BlindIndexService } from '../../src/crypto/blind-index.service.js';
 import { registerUser, type Account } from '../support/identity.js';
+import { auditRowsFor } from '../support/audit-rows.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DATABASE_KIND } from '../support/test-database.js';
 import { DbConflictProbeModule, insertAccountRow, SECRET_SHAPED } from './probe/db-conflict-probe.module.js';
@@ -96,6 +97,13 @@ describe('database errors in the logs', () => {
     // The server's own id for this request (a client's X-Request-Id is only a correlation id).
     const requestId = res.headers['x-request-id'];
     assert.ok(requestId, 'the response names its request id');
+    // On PostgreSQL the failed INSERT aborted the request's transaction: its event is still
+    // written, on its own, with the status the client got (src/audit/audit-recorder.ts).
+    const events = await auditRowsFor(t, requestId);
+    assert.deepEqual(
+      events.map((event) => event.status),
+      [500],
+    );
     assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
     for (const value of [SECRET_SHAPED.passwordHash, emailHash, 'INSERT', UNIQUE_VIOLATION]) {
       assert.ok(!res.text.includes(value), `the response carries ${value}`);
