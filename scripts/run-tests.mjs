@@ -1,4 +1,4 @@
-// Runs the compiled tests: `node scripts/run-tests.mjs [node --test flags] <directory>...`.
+// Runs the compiled tests: `node scripts/run-tests.mjs [node --test flags] <directory or file>...`.
 // Why not `node --test build/test/`: on Node 20, a directory given to --test runs EVERY .js file
 // under it, so each helper module (test/support, fuzz generators, probes) was counted as a passing
 // test; and Node 20 has no glob patterns for --test. This lists only the `*.test.js` files and
@@ -13,6 +13,7 @@ const directories = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 
 function testFiles(directory) {
   if (!existsSync(directory)) return [];
+  if (statSync(directory).isFile()) return [directory];
   return readdirSync(directory, { recursive: true })
     .filter((name) => name.endsWith('.test.js'))
     .map((name) => join(directory, name))
