@@ -20,7 +20,7 @@ function testFiles(directory) {
     .filter((path) => statSync(path).isFile());
 }
 
-const files = directories.flatMap(testFiles).sort();
+const files = [...new Set(directories.flatMap(testFiles))].sort();
 if (directories.length === 0 || files.length === 0) {
   console.error(`run-tests: no *.test.js file under ${directories.join(', ') || '(no directory given)'}`);
   process.exit(1);
