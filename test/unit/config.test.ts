@@ -40,6 +40,15 @@ describe('configuration', () => {
     assert.equal(config.logLevel, 'info');
   });
 
+  it('blocks a client after 30 suspicious responses in production and test, after 300 in development', () => {
+    assert.equal(loadConfig(production()).ids.blockThreshold, 30);
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).ids.blockThreshold, 30);
+    const devSecretsFile = join(mkdtempSync(join(tmpdir(), 'ids-dev-')), 'dev-secrets.json');
+    assert.equal(loadConfig({ NODE_ENV: 'development' }, { devSecretsFile }).ids.blockThreshold, 300);
+    assert.equal(loadConfig({}, { devSecretsFile }).ids.blockThreshold, 300, 'NODE_ENV unset means development');
+    assert.equal(loadConfig({ NODE_ENV: 'development', IDS_BLOCK_THRESHOLD: '30' }, { devSecretsFile }).ids.blockThreshold, 30);
+  });
+
   it('accepts a complete production environment and turns Swagger off there', () => {
     const config = loadConfig(production());
     assert.equal(config.nodeEnv, 'production');
