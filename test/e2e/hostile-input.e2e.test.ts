@@ -186,7 +186,7 @@ describe('hostile input', () => {
     assert.match(JSON.stringify(arrayRes.body.errors), new RegExp(`at most ${MAX_JSON_DEPTH} deep`));
   });
 
-  it('refuses __proto__, constructor, prototype and other inherited names as properties, changing nothing', async () => {
+  it('refuses the prototype keys (proto, constructor, prototype) and other inherited names as properties, changing nothing', async () => {
     const id = await newNote();
     for (const raw of [
       '{"__proto__":{"title":"polluted"}}',
