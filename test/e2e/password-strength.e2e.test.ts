@@ -6,20 +6,13 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { bearer, login, registerUser } from '../support/identity.js';
+import { GUESSABLE_PASSWORDS } from '../support/guessable-passwords.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 
-/** 15+ characters, on no breach list, and still guessable. */
-const GUESSABLE = [
-  'abcdefghijklmno',
-  '123456789012345',
-  'qwertyuiopasdfghjkl',
-  'dragondragondragon1',
-  'monkeymonkey123',
-  'iloveyouiloveyou!',
-];
+const GUESSABLE = GUESSABLE_PASSWORDS;
 /** One character repeated: the list rule already refused it; it must stay refused. */
 const REPEATED = 'xxxxxxxxxxxxxxxxxxxxxxxx';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GUESSABLE_PASSWORDS } from '../support/guessable-passwords.js';
 import { assessPassword } from '../../src/auth/passwords/password-policy.js';
 import {
   MAX_ANALYSED_CODE_POINTS,
@@ -7,17 +8,8 @@ import {
   estimateStrength,
 } from '../../src/auth/passwords/password-strength.estimator.js';
 
-/** Guessable although 15+ characters long and on no breach list. */
-const GUESSABLE = [
-  'abcdefghijklmno',
-  '123456789012345',
-  'qwertyuiopasdfghjkl',
-  'dragondragondragon1',
-  'monkeymonkey123',
-  'iloveyouiloveyou!',
-  'kkkkkkkkkkkkkkkkkkkk',
-  'p4$$w0rdp4$$w0rdp4$$w0rd',
-];
+/** Besides the shared list: one character repeated, and a l33t-spelled word repeated. */
+const GUESSABLE = [...GUESSABLE_PASSWORDS, 'kkkkkkkkkkkkkkkkkkkk', 'p4$$w0rdp4$$w0rdp4$$w0rd'];
 
 const GOOD = [
   'quiet otters juggle amber lanterns',
