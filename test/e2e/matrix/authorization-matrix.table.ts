@@ -1,7 +1,8 @@
 /**
  * The authorization matrix: one row per route (OpenAPI path), one column per actor, the expected
- * status. The e2e suite runs every cell against the live app, fails when a route has no row,
- * and checks that docs/authorization.md shows exactly this table. Proof of BOLA / BFLA / BOPLA
+ * status. The e2e suite runs every cell against the live app and fails when a route has no row;
+ * `npm run docs:matrix` renders this table into docs/authorization.md (checked by
+ * test/unit/authorization-matrix-docs.test.ts). Proof of BOLA / BFLA / BOPLA
  * protection (OWASP API1, API3, API5:2023).
  *
  * owner: owns the note (or API key) under test; reader: the note is shared with them; stranger:
