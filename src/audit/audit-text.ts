@@ -1,3 +1,5 @@
+import { CONTROL_CHARACTERS, LONE_SURROGATE } from '../common/unsafe-characters.js';
+
 /**
  * What the audit trail stores must be safe whatever bytes a client sent: the
  * trail records refused requests too, so it cannot rely on validation having run. PostgreSQL
@@ -6,9 +8,7 @@
  */
 
 /** C0 controls (NUL included), DEL, C1 controls, and UTF-16 surrogates that are not paired. */
-// Control characters are exactly what this pattern is for.
-// oxlint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE = new RegExp(`[${CONTROL_CHARACTERS}]|${LONE_SURROGATE.source}`, 'g');
 
 /** Escapes every unsafe code unit as visible text (`\u0000`), so the evidence is kept, not lost. */
 export function safeText(value: string, maxLength: number): string {

@@ -1,4 +1,5 @@
 import type { FieldError } from './problem.exception.js';
+import { CONTROL_CHARACTERS, LONE_SURROGATE } from '../common/unsafe-characters.js';
 
 /**
  * What a request may carry in its decoded text, checked once for every route before anything
@@ -17,11 +18,9 @@ import type { FieldError } from './problem.exception.js';
 export const MAX_JSON_DEPTH = 8;
 
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-// eslint-disable-next-line no-control-regex
-const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const ANY_CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`);
+/** Tab, line feed and carriage return are the only controls a multi-line body value may hold. */
+const CONTROL_EXCEPT_LINE_BREAKS = new RegExp(`(?![\\t\\n\\r])[${CONTROL_CHARACTERS}]`);
 
 export type TextKind = 'name' | 'text';
 
