@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { MAX_JSON_DEPTH } from '../../src/http/input-inspection.js';
 import { portOf } from '../support/clients.js';
 import { bearer, login, registerUser, strongPassword, type Account } from '../support/identity.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestAppWithAdmin } from '../support/app-with-admin.js';
+import { type TestApp } from '../support/test-app.js';
 
 const ADMIN_EMAIL = 'hostile-admin@example.com';
 
@@ -60,9 +61,7 @@ describe('hostile input', () => {
   let adminToken: string;
 
   before(async () => {
-    const adminPassword = strongPassword();
-    t = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: adminPassword, BODY_LIMIT: '4mb' });
-    adminToken = (await login(t, { email: ADMIN_EMAIL, password: adminPassword })).accessToken;
+    ({ t, adminToken } = await startTestAppWithAdmin({ BODY_LIMIT: '4mb' }, ADMIN_EMAIL));
     user = await registerUser(t, 'hostile');
     token = (await login(t, user)).accessToken;
   });

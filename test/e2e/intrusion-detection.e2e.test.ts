@@ -4,6 +4,7 @@ import { accessTokenFrom, burst, loginFrom, portOf, registerFrom } from '../supp
 import { httpFrom } from '../support/http-from.js';
 import { strongPassword } from '../support/identity.js';
 import { eventuallyEvent, securityEvents } from '../support/security-events-reader.js';
+import { startTestAppWithAdmin } from '../support/app-with-admin.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const THRESHOLD = 6;
@@ -22,17 +23,17 @@ describe('intrusion detection (IDS_*)', () => {
   let adminToken: string;
 
   before(async () => {
-    const adminPassword = strongPassword();
-    t = await startTestApp({
-      IDS_BLOCK_THRESHOLD: String(THRESHOLD),
-      IDS_WINDOW_SECONDS: '3600',
-      IDS_BLOCK_SECONDS: '3600',
-      LOGIN_MAX_FAILURES: '3',
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-      BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
-    });
+    ({ t, adminToken } = await startTestAppWithAdmin(
+      {
+        IDS_BLOCK_THRESHOLD: String(THRESHOLD),
+        IDS_WINDOW_SECONDS: '3600',
+        IDS_BLOCK_SECONDS: '3600',
+        LOGIN_MAX_FAILURES: '3',
+      },
+      ADMIN_EMAIL,
+      ADMIN_FROM,
+    ));
     port = portOf(t);
-    adminToken = await accessTokenFrom(port, ADMIN_FROM, { email: ADMIN_EMAIL, password: adminPassword });
   });
   after(async () => t.close());
 

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MetricsRegistry } from '../../src/metrics/metrics.registry.js';
-import { accessTokenFrom, portOf, registerFrom } from '../support/clients.js';
+import { portOf, registerFrom } from '../support/clients.js';
 import { httpFrom } from '../support/http-from.js';
-import { strongPassword, type Account } from '../support/identity.js';
+import { type Account } from '../support/identity.js';
 import { eventuallyEvent } from '../support/security-events-reader.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestAppWithAdmin } from '../support/app-with-admin.js';
+import { type TestApp } from '../support/test-app.js';
 
 const ADMIN_EMAIL = 'spelling-admin@example.com';
 const ADMIN_FROM = '127.0.3.1';
@@ -29,16 +30,16 @@ describe('other spellings of a path', () => {
   let adminToken: string;
 
   before(async () => {
-    const adminPassword = strongPassword();
-    t = await startTestApp({
-      IDS_BLOCK_THRESHOLD: '1000',
-      IDS_WINDOW_SECONDS: '3600',
-      LOGIN_MAX_FAILURES: '3',
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-      BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
-    });
+    ({ t, adminToken } = await startTestAppWithAdmin(
+      {
+        IDS_BLOCK_THRESHOLD: '1000',
+        IDS_WINDOW_SECONDS: '3600',
+        LOGIN_MAX_FAILURES: '3',
+      },
+      ADMIN_EMAIL,
+      ADMIN_FROM,
+    ));
     port = portOf(t);
-    adminToken = await accessTokenFrom(port, ADMIN_FROM, { email: ADMIN_EMAIL, password: adminPassword });
     account = await registerFrom(port, '127.0.3.2', 'spelling');
   });
   after(async () => t.close());

@@ -8,7 +8,8 @@ import { ProblemException } from '../../src/http/problem.exception.js';
 import { SecurityEventRecord } from '../../src/security-events/security-event.entity.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { bearer, login, registerUser, strongPassword, type Account } from '../support/identity.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startTestAppWithAdmin } from '../support/app-with-admin.js';
+import { type TestApp } from '../support/test-app.js';
 
 const MAX_KEYS = 3;
 
@@ -22,13 +23,7 @@ describe('security changes under concurrency', () => {
   let adminToken: string;
 
   before(async () => {
-    const adminPassword = strongPassword();
-    t = await startTestApp({
-      BOOTSTRAP_ADMIN_EMAIL: 'race-admin@example.com',
-      BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
-      API_KEYS_MAX_PER_USER: String(MAX_KEYS),
-    });
-    adminToken = (await login(t, { email: 'race-admin@example.com', password: adminPassword })).accessToken;
+    ({ t, adminToken } = await startTestAppWithAdmin({ API_KEYS_MAX_PER_USER: String(MAX_KEYS) }, 'race-admin@example.com'));
   });
   after(async () => t.close());
 
