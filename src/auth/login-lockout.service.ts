@@ -47,7 +47,10 @@ export class LoginLockout {
   /** The attempt's password was wrong: the attempt that spends the budget starts the lock. */
   async failed(attempt: PasswordAttempt, client: ClientContext): Promise<void> {
     const { maxFailures, lockoutSeconds } = this.config.login;
-    if (attempt.number !== maxFailures) return;
+    if (attempt.number < maxFailures) return;
+    // Usually the attempt numbered LOGIN_MAX_FAILURES; a later one when that attempt was a right
+    // password sent in a parallel burst: the lock (and its event) is set once, whichever fails.
+    if (attempt.number > maxFailures && (await this.isLocked(attempt.accountKey))) return;
     await this.store.set(lockedKey(attempt.accountKey), '1', lockoutSeconds);
     this.events.record('account_locked', { ...client, failures: attempt.number, lockoutSeconds });
   }
@@ -57,9 +60,12 @@ export class LoginLockout {
    * set while it was verifying ("check again after"); then the failure counter starts over.
    */
   async succeeded(attempt: PasswordAttempt): Promise<boolean> {
-    if (!attempt.admitted || (await this.isLocked(attempt.accountKey))) return false;
+    if (await this.isLocked(attempt.accountKey)) return false;
+    // The right password starts the count over, even on an attempt that is itself refused for
+    // arriving beyond the budget in a parallel burst: otherwise the correct logins of that burst
+    // would leave the count spent, and every later login refused, with no lock and no event.
     await this.store.delete(failuresKey(attempt.accountKey));
-    return true;
+    return attempt.admitted;
   }
 
   private async isLocked(accountKey: string): Promise<boolean> {
