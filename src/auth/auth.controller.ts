@@ -9,6 +9,7 @@ import { Authenticated, Public } from './access/access.decorators.js';
 import { CurrentUser } from './access/current-principal.decorator.js';
 import type { UserPrincipal } from './access/principal.js';
 import { AuthService } from './auth.service.js';
+import { EmailVerificationService } from './recovery/email-verification.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LogoutDto } from './dto/logout.dto.js';
@@ -21,14 +22,20 @@ import { UpdateMeDto } from './dto/update-me.dto.js';
 @ApiTags('auth')
 @Controller({ path: 'auth', version: '1' })
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly verification: EmailVerificationService,
+  ) {}
 
   @Audited('auth.register', 'response')
   @Public()
   @AuthRateLimit()
   @Post('register')
-  register(@Body() body: RegisterDto): Promise<UserView> {
-    return this.auth.register(body);
+  async register(@Body() body: RegisterDto, @Req() req: Request): Promise<UserView> {
+    const user = await this.auth.register(body);
+    // The verification link goes out after the response, hence after the account committed.
+    this.verification.afterRegistration(req.res!, user.id);
+    return user;
   }
 
   @Audited('auth.login')

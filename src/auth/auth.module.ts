@@ -3,6 +3,8 @@ import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { MailModule } from '../mail/mail.module.js';
+import { MailRequestThrottle } from '../rate-limit/mail-request-throttle.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessDeclarationVerifier } from './access/access-declaration.verifier.js';
 import { AuthenticationGuard } from './access/authentication.guard.js';
@@ -12,6 +14,11 @@ import { AuthService } from './auth.service.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
+import { EmailVerificationService } from './recovery/email-verification.service.js';
+import { OneTimeToken } from './recovery/one-time-token.entity.js';
+import { OneTimeTokens } from './recovery/one-time-tokens.js';
+import { PasswordResetService } from './recovery/password-reset.service.js';
+import { RecoveryController } from './recovery/recovery.controller.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { Session } from './sessions/session.entity.js';
 import { RevocationSync } from './sessions/revocation-sync.js';
@@ -28,8 +35,8 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  * deny by default. Guards run in the order listed: authentication, then authorization.
  */
 @Module({
-  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, TypeOrmModule.forFeature([Session, RefreshToken])],
-  controllers: [AuthController, JwksController],
+  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, TypeOrmModule.forFeature([Session, RefreshToken, OneTimeToken]), MailModule],
+  controllers: [AuthController, JwksController, RecoveryController],
   providers: [
     JwtKeySet,
     AccessTokenService,
@@ -42,6 +49,10 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     LoginLockout,
     AuthService,
     AdminProvisioner,
+    OneTimeTokens,
+    MailRequestThrottle,
+    PasswordResetService,
+    EmailVerificationService,
     AccessDeclarationVerifier,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { HttpServerConfig } from './http-server-config.js';
+import type { MailConfig } from './mail-config.js';
 
 /** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -71,6 +72,8 @@ export interface AppConfig {
   readonly bodyLimit: string;
   /** Server timeouts, connection cap and shutdown grace (src/config/http-server-config.ts). */
   readonly httpServer: HttpServerConfig;
+  /** Outgoing mail, password reset and email verification (src/config/mail-config.ts). */
+  readonly mail: MailConfig;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
   readonly swaggerEnabled: boolean;
   readonly logLevel: string;

@@ -3,6 +3,7 @@ import { ConfigError } from './config-error.js';
 import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
 import { isAccountEmail } from './email-address.js';
 import { parseHttpServerConfig } from './http-server-config.js';
+import { parseMailConfig } from './mail-config.js';
 import { readBool, readEnum, readInt, readOptional, readString, type Env } from './env-parsers.js';
 import { parseCorsOrigins, parseTrustProxy } from './network-settings.js';
 import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
@@ -132,6 +133,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     tls: certFile && keyFile ? { certFile, keyFile } : undefined,
     bodyLimit,
     httpServer: parseHttpServerConfig(env),
+    mail: parseMailConfig(env, nodeEnv),
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     swaggerEnabled: readBool(env, 'SWAGGER_ENABLED', !production),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
