@@ -116,7 +116,7 @@ export class MailQueue implements OnApplicationShutdown {
       message = await job.compose();
     } catch (error) {
       this.metrics.outcome(job.kind, 'failed');
-      this.logger.error({ kind: job.kind, error: errorCode(error) }, 'Mail not composed');
+      this.logger.error({ kind: job.kind, failure: errorCode(error) }, 'Mail not composed');
       return;
     }
     if (message === null) {
@@ -132,7 +132,7 @@ export class MailQueue implements OnApplicationShutdown {
         this.metrics.attemptFailures.inc({ kind: job.kind });
         if (attempt >= this.options.attempts || this.closing) {
           this.metrics.outcome(job.kind, 'failed');
-          this.logger.error({ kind: job.kind, attempts: attempt, error: errorCode(error) }, 'Mail not delivered');
+          this.logger.error({ kind: job.kind, attempts: attempt, failure: errorCode(error) }, 'Mail not delivered');
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs * 2 ** (attempt - 1)).unref());
