@@ -145,7 +145,7 @@ describe('mail-sending requests are throttled per address and per target account
     await eventuallyEvent(
       portOf(t),
       adminToken,
-      (event) => event.type === 'password_reset_burst' && event.details.userId === account.id,
+      (event) => event.type === 'password_reset_burst' && event.actorId === account.id,
       'password_reset_burst naming the account',
     );
     await t.app.get(MailQueue).idle();
