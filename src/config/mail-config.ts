@@ -74,7 +74,8 @@ export function parseMailConfig(env: Env, nodeEnv: NodeEnv): MailConfig {
   const base = readOptional(env, 'PUBLIC_BASE_URL');
   if (production && mailing && base === undefined)
     throw new ConfigError('PUBLIC_BASE_URL', 'is required in production with SMTP_URL (links in mails are built from it)');
-  const publicBaseUrl = parsePublicBaseUrl(base ?? DEV_BASE_URL, production);
+  // Without a value: development's default (production with mail has refused above; without mail, links are never built).
+  const publicBaseUrl = base === undefined ? DEV_BASE_URL : parsePublicBaseUrl(base, production);
 
   return {
     transport,
