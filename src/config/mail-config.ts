@@ -34,7 +34,7 @@ const DEV_BASE_URL = 'http://localhost:3000';
 const DEV_FROM = 'no-reply@localhost.test';
 
 /**
- * Mail settings (docs/configuration.md#mail). Fail-closed: production with a mail-sending feature
+ * Mail settings (docs/configuration.md, docs/account-lifecycle.md#mail). Fail-closed: production with a mail-sending feature
  * on (password reset, required verification) and no SMTP_URL refuses to start, rather than
  * answering 202 to reset requests whose mail can never leave.
  */
