@@ -35,7 +35,14 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  * deny by default. Guards run in the order listed: authentication, then authorization.
  */
 @Module({
-  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, TypeOrmModule.forFeature([Session, RefreshToken, OneTimeToken]), MailModule],
+  imports: [
+    DiscoveryModule,
+    PassportModule,
+    UsersModule,
+    ApiKeysModule,
+    TypeOrmModule.forFeature([Session, RefreshToken, OneTimeToken]),
+    MailModule,
+  ],
   controllers: [AuthController, JwksController, RecoveryController],
   providers: [
     JwtKeySet,

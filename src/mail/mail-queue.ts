@@ -91,7 +91,7 @@ export class MailQueue implements OnApplicationShutdown {
     this.closing = true;
     const abandoned = this.waiting.length;
     const deadline = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref());
-    await Promise.race([Promise.allSettled([...this.running]), deadline]);
+    await Promise.race([Promise.allSettled(this.running), deadline]);
     if (abandoned > 0 || this.waiting.length > 0) {
       this.logger.warn({ abandoned: this.waiting.length }, 'Mail not sent before shutdown');
     }

@@ -58,7 +58,8 @@ export class EmailVerificationService {
     if (!this.available) throw new ProblemException(404, { detail: 'Email verification is not available on this service.' });
     const refused = await this.throttle.count('email_verification', client.ip, this.blindIndex.email(email));
     if (refused) {
-      if (refused.first) this.events.record('mail_request_burst', { ...client, flow: 'email_verification', scope: refused.scope });
+      if (refused.first)
+        this.events.record('mail_request_burst', { ...client, flow: 'email_verification', scope: refused.scope });
       throw this.throttle.refusal();
     }
     this.mail.enqueueAfterResponse(res, 'email_verification', async () => this.compose(await this.users.findByEmail(email)));
