@@ -36,7 +36,8 @@ const RETRY_AFTER: HeadersObject = {
 const PROBLEM_HEADERS: Partial<Record<number, HeadersObject>> = {
   401: {
     'WWW-Authenticate': {
-      description: 'The schemes to authenticate with (RFC 6750 §3): `Bearer realm="api"`, with `ApiKey realm="api"` on routes that take keys.',
+      description:
+        'The schemes to authenticate with (RFC 6750 §3): `Bearer realm="api"`, with `ApiKey realm="api"` on routes that take keys.',
       schema: { type: 'string' },
     },
   },
@@ -104,6 +105,29 @@ function securityOf(rule: AccessRule): SecurityRequirementObject[] {
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /**
+ * `{ allOf: [{ $ref }] }` → `{ $ref }`: @nestjs/swagger wraps a named enum that way, which
+ * says nothing more and reads as a composition to linters and generators.
+ */
+function collapseLoneAllOf(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(collapseLoneAllOf);
+  if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record)) {
+    const inner = value as { allOf?: unknown[] } | null;
+    if (
+      inner &&
+      typeof inner === 'object' &&
+      Array.isArray(inner.allOf) &&
+      inner.allOf.length === 1 &&
+      Object.keys(inner).length === 1
+    ) {
+      record[key] = inner.allOf[0];
+    }
+    collapseLoneAllOf(record[key]);
+  }
+}
+
+/**
  * Completes the scanned document from what the pipeline really does, so a new route is
  * documented correctly without anyone remembering to: its security requirements come from its
  * access declaration, its problems from the pipeline (plus any @ApiProblems), and every error
@@ -135,7 +159,10 @@ export function completeFromPipeline(
       if (!rule) throw new Error(`OpenAPI: ${name.controller}.${name.method} declares no access`);
       const skipsRateLimiting = reflector.getAllAndOverride<boolean>(SKIP_DEFAULT_THROTTLER, [handler, controller]) === true;
       const declared = Object.keys(operation.responses).map(Number);
-      const problems = new Set([...pipelineProblems(rule, skipsRateLimiting, path.includes('{')), ...declared.filter((s) => s >= 400)]);
+      const problems = new Set([
+        ...pipelineProblems(rule, skipsRateLimiting, path.includes('{')),
+        ...declared.filter((s) => s >= 400),
+      ]);
       const responses: OperationObject['responses'] = {};
       for (const status of [...declared.filter((s) => s < 400), ...problems].sort((a, b) => a - b)) {
         if (status >= 400) {
@@ -149,6 +176,7 @@ export function completeFromPipeline(
       operation.security = securityOf(rule);
     }
   }
+  collapseLoneAllOf(document.components);
   document.components ??= {};
   document.components.responses = Object.fromEntries(
     [...used].sort((a, b) => a - b).map((status) => [problemResponseName(status), problemResponse(status)]),

@@ -41,7 +41,8 @@ export class ProblemView implements ProblemBody {
   readonly instance!: string;
 
   @ApiProperty({
-    description: 'The id of this request, also in the `X-Request-Id` header, the logs and the audit trail: quote it when reporting.',
+    description:
+      'The id of this request, also in the `X-Request-Id` header, the logs and the audit trail: quote it when reporting.',
     format: 'uuid',
   })
   readonly requestId!: string;
