@@ -105,7 +105,11 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(security('GET /api/v1/notes/{id}'), [{ bearer: [] }, { apiKey: ['notes:read'] }]);
     assert.deepEqual(security('DELETE /api/v1/notes/{id}'), [{ bearer: [] }]);
     assert.deepEqual(security('GET /api/v1/users'), [{ bearer: ['admin'] }]);
-    assert.deepEqual(security('GET /api/v1/audit-events'), [{ bearer: ['auditor'] }, { bearer: ['admin'] }, { apiKey: ['audit:read'] }]);
+    assert.deepEqual(security('GET /api/v1/audit-events'), [
+      { bearer: ['auditor'] },
+      { bearer: ['admin'] },
+      { apiKey: ['audit:read'] },
+    ]);
     assert.deepEqual(security('GET /metrics'), [{ apiKey: ['metrics:read'] }]);
     const undeclared = operations.filter(([, operation]) => operation.security === undefined).map(([key]) => key);
     assert.deepEqual(undeclared, []);

@@ -92,7 +92,9 @@ export class OpenApiContract {
     if (responses === undefined) return [`${operation} is not in the OpenAPI document`];
     const documented = this.documented(operation, response.status);
     if (documented === undefined) {
-      return [`${operation} answered ${response.status}, which it does not document (documents ${Object.keys(responses).join(', ')})`];
+      return [
+        `${operation} answered ${response.status}, which it does not document (documents ${Object.keys(responses).join(', ')})`,
+      ];
     }
     return this.bodyViolations(`${operation} → ${response.status}`, documented, response);
   }
@@ -114,12 +116,16 @@ export class OpenApiContract {
     schemaOf = (mediaType: string) => `${documented.pointer}/content/${escape(mediaType)}/schema`,
   ): string[] {
     if (documented.content === undefined) {
-      return response.body.length === 0 ? [] : [`${what}: documented without a body, but one came (${response.body.length} bytes)`];
+      return response.body.length === 0
+        ? []
+        : [`${what}: documented without a body, but one came (${response.body.length} bytes)`];
     }
     const contentType = String(response.headers['content-type'] ?? '');
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
     if (!(mediaType in documented.content)) {
-      return [`${what}: content-type "${contentType}" is not documented (documents ${Object.keys(documented.content).join(', ')})`];
+      return [
+        `${what}: content-type "${contentType}" is not documented (documents ${Object.keys(documented.content).join(', ')})`,
+      ];
     }
     let body: unknown = response.body;
     if (mediaType.endsWith('json')) {
@@ -131,6 +137,8 @@ export class OpenApiContract {
     }
     const validate = this.validator(schemaOf(mediaType));
     if (validate(body)) return [];
-    return [`${what}: the body does not match its documented schema: ${this.ajv.errorsText(validate.errors, { dataVar: 'body' })}`];
+    return [
+      `${what}: the body does not match its documented schema: ${this.ajv.errorsText(validate.errors, { dataVar: 'body' })}`,
+    ];
   }
 }
