@@ -169,7 +169,11 @@ export function completeFromPipeline(
           used.add(status);
           responses[String(status)] = { $ref: `#/components/responses/${problemResponseName(status)}` };
         } else {
-          responses[String(status)] = operation.responses[String(status)];
+          const success = operation.responses[String(status)] as ResponseObject;
+          // @ApiOkResponse({ type }) leaves the description empty: name the status instead.
+          responses[String(status)] = success.description
+            ? success
+            : { ...success, description: STATUS_CODES[status] ?? 'Success' };
         }
       }
       operation.responses = responses;
