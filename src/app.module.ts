@@ -20,7 +20,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { SecurityEventsModule } from './security-events/security-events.module.js';
 import { SharedStateModule } from './shared-state/shared-state.module.js';
 import { TlsModule } from './tls/tls.module.js';
-import { UsersAdminModule } from './users/users-admin.module.js';
+import { UsersAdminModule } from './users-admin/users-admin.module.js';
 
 export interface AppModuleOptions {
   /** Extra modules (tests mount probe controllers here; the pipeline stays the production one). */

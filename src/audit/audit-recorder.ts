@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { principalOf } from '../auth/access/principal.js';
+import { principalOf } from '../access/principal.js';
 import type { UnitOfWork } from '../database/request-transaction.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { correlationIdOf, elapsedMs, requestIdOf } from '../http/request-id.middleware.js';
@@ -12,7 +12,7 @@ import { auditSubjectOf } from './audit-subject.js';
 import { redactCredentials, safeText, uuidOrNull } from './audit-text.js';
 import { AuditWriter } from './audit-writer.js';
 import { summarisePayload } from './payload-summary.js';
-import type { AuditDeclaration } from './audited.decorator.js';
+import type { AuditDeclaration } from '../access/audited.decorator.js';
 import { UnitAbortedError } from '../database/request-transaction.js';
 
 const RECORDED = Symbol('auditRecorded');

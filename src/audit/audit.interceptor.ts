@@ -6,7 +6,7 @@ import { mergeMap, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { openUnitOfWork } from '../database/request-transaction.js';
 import { AuditRecorder, attachUnitOfWork, rememberAuditDeclaration } from './audit-recorder.js';
-import { auditDeclarationOf } from './audited.decorator.js';
+import { auditDeclarationOf } from '../access/audited.decorator.js';
 
 /** Methods that may change state (RFC 9110 §9.2.1: everything but the safe ones). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

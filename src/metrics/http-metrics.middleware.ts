@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { presentedCredential } from '../auth/access/presented-api-key.js';
+import { presentedCredential } from '../api-keys/presented-api-key.js';
 import { routeTemplate } from '../http/route-template.js';
 import type { MetricsRegistry } from './metrics.registry.js';
 

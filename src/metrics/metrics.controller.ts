@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
-import { Scopes } from '../auth/access/access.decorators.js';
+import { Scopes } from '../access/access.decorators.js';
 import { MetricsRegistry } from './metrics.registry.js';
 
 /**

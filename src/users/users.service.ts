@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { Role } from '../auth/access/access.decorators.js';
+import type { Role } from '../access/access.decorators.js';
 import { BlindIndexService } from '../crypto/blind-index.service.js';
 import { normaliseEmail } from '../crypto/normalise-email.js';
 import { CompiledSelect } from '../database/compiled-select.js';

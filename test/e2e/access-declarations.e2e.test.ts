@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Controller, Get, Module } from '@nestjs/common';
 import { after, before, describe, it } from 'node:test';
-import { AccessDeclarationVerifier } from '../../src/auth/access/access-declaration.verifier.js';
+import { AccessDeclarationVerifier } from '../../src/access/route-declarations.verifier.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 @Controller({ path: 'forgotten', version: '1' })

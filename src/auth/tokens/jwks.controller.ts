@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../access/access.decorators.js';
+import { Public } from '../../access/access.decorators.js';
 import { JwtKeySet, type PublicJwk } from './jwt-key-set.js';
 
 /** Publishes the verification keys (public halves only) so resource servers can verify tokens. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { IsString, Length } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { Public } from '../../../src/auth/access/access.decorators.js';
+import { Public } from '../../../src/access/access.decorators.js';
 import { BlindIndexService } from '../../../src/crypto/blind-index.service.js';
 import { User } from '../../../src/users/user.entity.js';
 

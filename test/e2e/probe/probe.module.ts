@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Module, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { Public } from '../../../src/auth/access/access.decorators.js';
+import { Public } from '../../../src/access/access.decorators.js';
 
 /**
  * Test-only routes mounted into the real pipeline to exercise docs/http-contract.md before the business

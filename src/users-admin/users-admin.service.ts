@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { UserPrincipal } from '../auth/access/principal.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { SecurityChanges, type SecurityChange } from '../auth/sessions/security-change.js';
 import type { Page } from '../common/pagination.query.js';
 import { ProblemException } from '../http/problem.exception.js';
-import { User } from './user.entity.js';
-import { toUserView, type UserView } from './user-view.js';
+import { User } from '../users/user.entity.js';
+import { toUserView, type UserView } from '../users/user-view.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 
 const notFound = () => new ProblemException(404, { detail: 'No such user.' });

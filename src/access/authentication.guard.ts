@@ -2,16 +2,16 @@ import { ForbiddenException, Injectable, type ExecutionContext } from '@nestjs/c
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
-import { ApiKeyAuthenticator } from '../../api-keys/api-key.authenticator.js';
-import { rememberAuditDeclaration } from '../../audit/audit-recorder.js';
-import { auditDeclarationOf } from '../../audit/audited.decorator.js';
-import { ProblemException } from '../../http/problem.exception.js';
-import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../database/database-unavailable.js';
-import { JwtStrategy } from '../tokens/jwt.strategy.js';
+import { ApiKeyAuthenticator } from '../api-keys/api-key.authenticator.js';
+import { rememberAuditDeclaration } from '../audit/audit-recorder.js';
+import { auditDeclarationOf } from './audited.decorator.js';
+import { ProblemException } from '../http/problem.exception.js';
+import { StateStoreUnavailableError } from '../shared-state/state-store-unavailable.error.js';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database-unavailable.js';
+import { JwtStrategy } from '../auth/tokens/jwt.strategy.js';
 import { accessRuleOf } from './access-rule.js';
 import type { UserPrincipal } from './principal.js';
-import { presentedCredential } from './presented-api-key.js';
+import { presentedCredential } from '../api-keys/presented-api-key.js';
 
 /**
  * RFC 6750 §3: the schemes the client may use; `error="invalid_token"` only when a credential was

@@ -1,4 +1,4 @@
-import type { Role, Scope } from '../auth/access/access.decorators.js';
+import type { Role, Scope } from './access.decorators.js';
 
 /**
  * Which owner roles may hold each scope (docs/http-contract.md#api-keys). A key never authorizes more than its owner
