@@ -2,19 +2,24 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { accessRuleOf } from './access-rule.js';
+import { routeAuditOf } from './audited.decorator.js';
 
 export interface DeclaredRoute {
   readonly controller: string;
   readonly handler: string;
+  /** Declares its access: @Public, @Authenticated, @Roles or @Scopes. */
   readonly declared: boolean;
+  /** Declares its audit: @Audited(action) or the explicit @NotAudited(reason). */
+  readonly audited: boolean;
 }
 
 /**
- * Walks every controller method at boot and refuses to start if one lacks an access
- * declaration (docs/architecture.md#deny-unless-declared): a forgotten decorator is a boot failure, not an open route.
+ * Walks every controller method at boot and refuses to start if one lacks an access declaration
+ * (docs/architecture.md#deny-unless-declared) or an audit declaration (docs/audit.md): a forgotten
+ * decorator is a boot failure, not an open route or an anonymous line in the trail.
  */
 @Injectable()
-export class AccessDeclarationVerifier implements OnApplicationBootstrap {
+export class RouteDeclarationsVerifier implements OnApplicationBootstrap {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -29,19 +34,28 @@ export class AccessDeclarationVerifier implements OnApplicationBootstrap {
       return this.scanner
         .getAllMethodNames(prototype)
         .filter((name) => Reflect.hasMetadata(PATH_METADATA, prototype[name] as object))
-        .map((name) => ({
-          controller: wrapper.name,
-          handler: name,
-          declared: accessRuleOf(this.reflector, prototype[name] as Function, instance.constructor) !== undefined,
-        }));
+        .map((name) => {
+          const handler = prototype[name] as Function;
+          return {
+            controller: wrapper.name,
+            handler: name,
+            declared: accessRuleOf(this.reflector, handler, instance.constructor) !== undefined,
+            audited: routeAuditOf(this.reflector, handler, instance.constructor) !== undefined,
+          };
+        });
     });
   }
 
   onApplicationBootstrap(): void {
-    const undeclared = this.routes().filter((route) => !route.declared);
+    const routes = this.routes();
+    const names = (list: DeclaredRoute[]) => list.map((route) => `${route.controller}.${route.handler}`).join(', ');
+    const undeclared = routes.filter((route) => !route.declared);
     if (undeclared.length > 0) {
-      const names = undeclared.map((route) => `${route.controller}.${route.handler}`).join(', ');
-      throw new Error(`Routes without an access declaration (@Public, @Authenticated, @Roles or @Scopes): ${names}`);
+      throw new Error(`Routes without an access declaration (@Public, @Authenticated, @Roles or @Scopes): ${names(undeclared)}`);
+    }
+    const unaudited = routes.filter((route) => !route.audited);
+    if (unaudited.length > 0) {
+      throw new Error(`Routes without an audit declaration (@Audited or @NotAudited): ${names(unaudited)}`);
     }
   }
 }
