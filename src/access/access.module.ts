@@ -14,7 +14,13 @@ import { RouteDeclarationsVerifier } from './route-declarations.verifier.js';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [CredentialAuthenticators, RouteDeclarationsVerifier, AuditDeclarationGuard, AuthenticationGuard, AuthorizationGuard],
+  providers: [
+    CredentialAuthenticators,
+    RouteDeclarationsVerifier,
+    AuditDeclarationGuard,
+    AuthenticationGuard,
+    AuthorizationGuard,
+  ],
   exports: [CredentialAuthenticators, RouteDeclarationsVerifier, AuditDeclarationGuard, AuthenticationGuard, AuthorizationGuard],
 })
 export class AccessModule {}

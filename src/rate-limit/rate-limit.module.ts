@@ -18,10 +18,7 @@ import { rateLimitOptions } from './rate-limit.options.js';
       useFactory: (config: AppConfig, store: StateStore) => rateLimitOptions(config, store),
     }),
   ],
-  providers: [
-    { provide: KnownCredentials, useFactory: () => new KnownCredentials() },
-    RateLimitGuard,
-  ],
+  providers: [{ provide: KnownCredentials, useFactory: () => new KnownCredentials() }, RateLimitGuard],
   exports: [RateLimitGuard],
 })
 export class RateLimitModule {}
