@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Scope } from '../auth/access/access.decorators.js';
-import { SCOPES } from './api-key-scopes.js';
+import type { Scope } from '../access/access.decorators.js';
+import { SCOPES } from '../access/scopes.js';
 import { displayPrefix } from './api-key-format.js';
 import type { ApiKey } from './api-key.entity.js';
 

@@ -9,8 +9,8 @@ import type {
   ResponseObject,
   SecurityRequirementObject,
 } from '@nestjs/swagger';
-import { accessRuleOf, type AccessRule } from '../auth/access/access-rule.js';
-import { ROLES } from '../auth/access/access.decorators.js';
+import { accessRuleOf, type AccessRule } from '../access/access-rule.js';
+import { ROLES } from '../access/access.decorators.js';
 import type { ProblemStatus } from './api-problems.decorator.js';
 import { GENERIC_DETAIL } from './problem-mapper.js';
 
@@ -32,7 +32,7 @@ const PROBLEM_SCHEMA_REF = '#/components/schemas/ProblemView';
 const RETRY_AFTER: HeadersObject = {
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
 };
-/** Headers some problems carry (src/auth/access/authentication.guard.ts, rate limiting, 503s). */
+/** Headers some problems carry (src/access/authentication.guard.ts, rate limiting, 503s). */
 const PROBLEM_HEADERS: Partial<Record<number, HeadersObject>> = {
   401: {
     'WWW-Authenticate': {

@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
-import { Scopes } from '../auth/access/access.decorators.js';
+import { Scopes } from '../access/access.decorators.js';
+import { Audited } from '../access/audited.decorator.js';
 import { MetricsRegistry } from './metrics.registry.js';
 
 /**
@@ -15,6 +16,7 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}
 
   /** Returned, not written with @Res(), so the response passes the audit interceptor like any other. */
+  @Audited('metrics.read')
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   @ApiOkResponse({ description: 'The metrics.', content: { 'text/plain': { schema: { type: 'string' } } } })
   @Get()

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, type Role } from '../auth/access/access.decorators.js';
+import { ROLES, type Role } from '../access/access.decorators.js';
 import { PageOf } from '../common/page.view.js';
 import type { User } from './user.entity.js';
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../access/access.decorators.js';
+import { Public } from '../../access/access.decorators.js';
+import { Audited } from '../../access/audited.decorator.js';
 import { JwksView } from './jwks.view.js';
 import { JwtKeySet } from './jwt-key-set.js';
 
@@ -11,6 +12,7 @@ export class JwksController {
   constructor(private readonly keys: JwtKeySet) {}
 
   @Public()
+  @Audited('jwks.read')
   @ApiOperation({ summary: 'The public keys that verify access tokens (RFC 7517 JWK set)' })
   @ApiOkResponse({ type: JwksView })
   @Get('jwks.json')

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { Audited } from '../audit/audited.decorator.js';
+import { Audited } from '../access/audited.decorator.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access/access.decorators.js';
-import { CurrentUser } from '../auth/access/current-principal.decorator.js';
-import type { UserPrincipal } from '../auth/access/principal.js';
+import { Roles } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
-import { UserPage, UserView } from './user-view.js';
+import { UserPage, UserView } from '../users/user-view.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { UsersAdminService } from './users-admin.service.js';
 
