@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LivenessView } from './liveness.view.js';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../auth/access/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
+import { NotAudited } from '../access/audited.decorator.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownHealthIndicator } from './shutdown.health.js';
 
@@ -13,6 +15,7 @@ import { ShutdownHealthIndicator } from './shutdown.health.js';
  * never take a healthy instance out of its load balancer.
  */
 @Public()
+@NotAudited('probes carry no actor and no data; a refused probe (4xx) is still recorded')
 @SkipThrottle()
 @ApiTags('operations')
 @Controller('health')
@@ -24,11 +27,14 @@ export class HealthController {
     private readonly shutdown: ShutdownHealthIndicator,
   ) {}
 
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: LivenessView })
   @Get('live')
-  live(): { status: 'ok' } {
+  live(): LivenessView {
     return { status: 'ok' };
   }
 
+  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer and no shutdown is under way' })
   @Get('ready')
   @HealthCheck()
   ready() {

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Audited } from '../../audit/audited.decorator.js';
+import { Public } from '../../access/access.decorators.js';
+import { Audited } from '../../access/audited.decorator.js';
+import { ApiProblems } from '../../http/api-problems.decorator.js';
 import { clientOf } from '../../http/client-context.js';
 import { AuthRateLimit } from '../../rate-limit/auth-rate-limit.decorator.js';
-import { Public } from '../access/access.decorators.js';
 import { EmailRequestDto } from './dto/email-request.dto.js';
 import { OneTimeTokenDto } from './dto/one-time-token.dto.js';
 import { PasswordResetConfirmDto } from './dto/password-reset-confirm.dto.js';
@@ -27,6 +28,10 @@ export class RecoveryController {
   @Audited('auth.password.reset.request')
   @Public()
   @AuthRateLimit()
+  @ApiOperation({ summary: 'Mail a password reset link (the same answer whether the email has an account or not)' })
+  @ApiAcceptedResponse({ description: 'Accepted; a link is mailed if the email has an account.' })
+  // 404: password reset is not enabled on this service.
+  @ApiProblems(404)
   @Post('password-reset/request')
   @HttpCode(202)
   async requestReset(@Body() body: EmailRequestDto, @Req() req: Request): Promise<void> {
@@ -36,6 +41,10 @@ export class RecoveryController {
   @Audited('auth.password.reset.confirm')
   @Public()
   @AuthRateLimit()
+  @ApiOperation({ summary: 'Set a new password with the token from a reset link (ends every session)' })
+  @ApiNoContentResponse()
+  // 404: password reset is not enabled on this service.
+  @ApiProblems(404)
   @Post('password-reset/confirm')
   @HttpCode(204)
   async confirmReset(@Body() body: PasswordResetConfirmDto, @Req() req: Request): Promise<void> {
@@ -45,6 +54,8 @@ export class RecoveryController {
   @Audited('auth.email.verify')
   @Public()
   @AuthRateLimit()
+  @ApiOperation({ summary: 'Verify the account’s email with the token from a verification link' })
+  @ApiNoContentResponse()
   @Post('verify-email')
   @HttpCode(204)
   async verifyEmail(@Body() body: OneTimeTokenDto, @Req() req: Request): Promise<void> {
@@ -54,6 +65,10 @@ export class RecoveryController {
   @Audited('auth.email.verify.resend')
   @Public()
   @AuthRateLimit()
+  @ApiOperation({ summary: 'Mail a new verification link (the same answer whether the email has an account or not)' })
+  @ApiAcceptedResponse({ description: 'Accepted; a link is mailed if the email has an unverified account.' })
+  // 404: this service cannot send mail.
+  @ApiProblems(404)
   @Post('verify-email/resend')
   @HttpCode(202)
   async resendVerification(@Body() body: EmailRequestDto, @Req() req: Request): Promise<void> {
