@@ -9,6 +9,7 @@ import { AuthenticationGuard } from './access/authentication.guard.js';
 import { AuthorizationGuard } from './access/authorization.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { DpopModule } from './dpop/dpop.module.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
@@ -18,6 +19,7 @@ import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
+import { AuthorizationServerMetadataController } from './tokens/authorization-server-metadata.controller.js';
 import { JwksController } from './tokens/jwks.controller.js';
 import { JwtKeySet } from './tokens/jwt-key-set.js';
 import { JwtStrategy } from './tokens/jwt.strategy.js';
@@ -28,8 +30,15 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  * deny by default. Guards run in the order listed: authentication, then authorization.
  */
 @Module({
-  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, TypeOrmModule.forFeature([Session, RefreshToken])],
-  controllers: [AuthController, JwksController],
+  imports: [
+    DiscoveryModule,
+    PassportModule,
+    UsersModule,
+    ApiKeysModule,
+    DpopModule,
+    TypeOrmModule.forFeature([Session, RefreshToken]),
+  ],
+  controllers: [AuthController, JwksController, AuthorizationServerMetadataController],
   providers: [
     JwtKeySet,
     AccessTokenService,

@@ -8,6 +8,7 @@ import { auditDeclarationOf } from '../../audit/audited.decorator.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../database/database-unavailable.js';
+import { DPOP_ALGS_PARAM } from '../dpop/dpop-algorithms.js';
 import { JwtStrategy } from '../tokens/jwt.strategy.js';
 import { accessRuleOf } from './access-rule.js';
 import type { UserPrincipal } from './principal.js';
@@ -18,7 +19,7 @@ import { presentedCredential } from './presented-api-key.js';
  * presented and refused (§3.1: a request without credentials gets no error code).
  */
 const CHALLENGE = 'Bearer realm="api", error="invalid_token", ApiKey realm="api"';
-const MISSING_CHALLENGE = 'Bearer realm="api", ApiKey realm="api"';
+const MISSING_CHALLENGE = `Bearer realm="api", DPoP ${DPOP_ALGS_PARAM}, ApiKey realm="api"`;
 const missing = () =>
   new ProblemException(401, {
     detail: 'A valid access token or API key is required.',
@@ -81,6 +82,8 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     // The account could not be read (database down or too slow): 503, not a 401 that tells the
     // client its valid token is bad (it would drop its session).
     if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError();
+    // A refusal worded for the client, e.g. a DPoP challenge (src/auth/dpop/access-token-binding.ts).
+    if (error instanceof ProblemException) throw error;
     if (error || !user) throw refused();
     return user;
   }

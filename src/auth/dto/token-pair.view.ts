@@ -2,6 +2,7 @@
 export interface TokenPairView {
   accessToken: string;
   refreshToken: string;
-  tokenType: 'Bearer';
+  /** `DPoP` when the login or refresh carried a DPoP proof: the tokens are bound to its key (RFC 9449 §5). */
+  tokenType: 'Bearer' | 'DPoP';
   expiresIn: number;
 }

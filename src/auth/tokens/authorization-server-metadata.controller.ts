@@ -1,0 +1,52 @@
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { Public } from '../access/access.decorators.js';
+import { DPOP_ALGORITHMS } from '../dpop/dpop-algorithms.js';
+
+/** RFC 8414 §2 members we publish (docs/oauth-oidc.md#our-issuer-metadata explains each). */
+export interface AuthorizationServerMetadata {
+  issuer: string;
+  jwks_uri: string;
+  token_endpoint: string;
+  token_endpoint_auth_methods_supported: string[];
+  grant_types_supported: string[];
+  response_types_supported: string[];
+  dpop_signing_alg_values_supported: string[];
+  /** Not registered by RFC 8414: the JWS algorithms of our access tokens (RFC 9068), for resource servers. */
+  access_token_signing_alg_values_supported: string[];
+}
+
+/**
+ * Our issuer's metadata (RFC 8414), so another service can validate our access tokens as a
+ * resource server with standard tooling: the issuer its tokens carry in `iss`, where the keys
+ * are, how tokens are obtained and which DPoP algorithms we accept. URLs are under PUBLIC_ORIGIN;
+ * without it they are built from the request's own scheme and Host, so the answer is then not
+ * cacheable by anyone (another Host, another answer) and stays no-store.
+ */
+@ApiTags('auth')
+@Controller('.well-known')
+export class AuthorizationServerMetadataController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Public()
+  @Get('oauth-authorization-server')
+  metadata(@Req() req: Request, @Res({ passthrough: true }) res: Response): AuthorizationServerMetadata {
+    const origin = this.config.publicOrigin ?? `${req.protocol}://${req.host}`;
+    if (this.config.publicOrigin !== undefined) res.setHeader('Cache-Control', 'public, max-age=300');
+    return {
+      issuer: this.config.jwt.issuer,
+      jwks_uri: `${origin}/.well-known/jwks.json`,
+      // The login route: JSON credentials in, an access and a refresh token out (not an RFC 6749
+      // form-encoded grant, hence no grant type listed below); refresh is /api/v1/auth/refresh.
+      token_endpoint: `${origin}/api/v1/auth/login`,
+      token_endpoint_auth_methods_supported: ['none'],
+      // No OAuth grant and no authorization endpoint are offered to third-party clients.
+      grant_types_supported: [],
+      response_types_supported: [],
+      dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
+      access_token_signing_alg_values_supported: ['ES256'],
+    };
+  }
+}
