@@ -32,9 +32,13 @@ export function parsePublicOrigin(env: Env, production: boolean): string | undef
   } catch {
     throw new ConfigError('PUBLIC_ORIGIN', 'must be an origin such as https://api.example.com');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('PUBLIC_ORIGIN', 'must be an http or https origin');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError('PUBLIC_ORIGIN', 'must be an http or https origin');
   if (url.origin !== raw) {
-    throw new ConfigError('PUBLIC_ORIGIN', `must be an origin (scheme://host[:port], no path or trailing slash); did you mean "${url.origin}"?`);
+    throw new ConfigError(
+      'PUBLIC_ORIGIN',
+      `must be an origin (scheme://host[:port], no path or trailing slash); did you mean "${url.origin}"?`,
+    );
   }
   if (production && url.protocol !== 'https:') throw new ConfigError('PUBLIC_ORIGIN', 'must use https in production');
   return url.origin;

@@ -74,7 +74,8 @@ export class DpopProofVerifier {
     // 11: recent. Tolerance either side for clock skew; nonces (below) bound it independently of the client's clock.
     const now = Math.floor(Date.now() / 1000);
     if (typeof iat !== 'number' || !Number.isFinite(iat)) return refuse('iat');
-    if (iat > now + CLOCK_TOLERANCE_SECONDS || iat < now - DPOP_PROOF_MAX_AGE_SECONDS - CLOCK_TOLERANCE_SECONDS) refuse('iat window');
+    if (iat > now + CLOCK_TOLERANCE_SECONDS || iat < now - DPOP_PROOF_MAX_AGE_SECONDS - CLOCK_TOLERANCE_SECONDS)
+      refuse('iat window');
     // 12: bound to the access token and its key.
     if (check.accessToken !== undefined && ath !== accessTokenHash(check.accessToken)) refuse('ath');
     if (check.expectedJkt !== undefined && jkt !== check.expectedJkt) refuse('key does not match the token binding');

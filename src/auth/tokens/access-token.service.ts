@@ -39,7 +39,11 @@ export class AccessTokenService {
     jti: string;
   } {
     const jti = randomUUID();
-    const claims = { sid: subject.sessionId, tv: subject.tokenVersion, ...(subject.dpopJkt ? { cnf: { jkt: subject.dpopJkt } } : {}) };
+    const claims = {
+      sid: subject.sessionId,
+      tv: subject.tokenVersion,
+      ...(subject.dpopJkt ? { cnf: { jkt: subject.dpopJkt } } : {}),
+    };
     const token = jwt.sign(claims, this.keys.signingKey, {
       algorithm: 'ES256',
       keyid: this.keys.signingKid,

@@ -16,7 +16,10 @@ import { VerifiedTokenCache, type VerifiedClaims } from './verified-token.cache.
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 /** `Authorization: Bearer <token>`, or `DPoP <token>` for a DPoP-bound one (RFC 9449 §7.1); AccessTokenBinding checks which scheme a token may use. */
-const fromHeader = ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), ExtractJwt.fromAuthHeaderWithScheme('dpop')]);
+const fromHeader = ExtractJwt.fromExtractors([
+  ExtractJwt.fromAuthHeaderAsBearerToken(),
+  ExtractJwt.fromAuthHeaderWithScheme('dpop'),
+]);
 
 /** cnf.jkt (RFC 9449 §6.1): undefined when there is no cnf; null when there is one we cannot honour (refused). */
 function boundJkt(cnf: unknown): string | undefined | null {

@@ -9,7 +9,10 @@ export class SessionDpopBinding1765152000000 implements MigrationInterface {
   name = 'SessionDpopBinding1765152000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('sessions', new TableColumn({ name: 'dpop_jkt', type: 'varchar', length: '43', isNullable: true }));
+    await queryRunner.addColumn(
+      'sessions',
+      new TableColumn({ name: 'dpop_jkt', type: 'varchar', length: '43', isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
