@@ -274,7 +274,12 @@ describe('DPoP required, with server nonces', () => {
   let t: TestApp;
 
   before(async () => {
-    t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN, DPOP_REQUIRED: 'true', DPOP_NONCE_REQUIRED: 'true' });
+    t = await startTestApp({
+      PUBLIC_ORIGIN: ORIGIN,
+      DPOP_REQUIRED: 'true',
+      DPOP_NONCE_REQUIRED: 'true',
+      CORS_ORIGINS: 'https://app.example.test',
+    });
   });
   after(async () => t.close());
 
@@ -294,6 +299,16 @@ describe('DPoP required, with server nonces', () => {
         .then((proof) => t.http.post(LOGIN).set('DPoP', proof).send({ email: account.email, password: account.password }));
     const first = await login();
     assert.equal(first.status, 400);
+    const fromBrowser = await t.http
+      .post(LOGIN)
+      .set('Origin', 'https://app.example.test')
+      .set('DPoP', await key.proof({ htm: 'POST', htu: `${ORIGIN}${LOGIN}` }))
+      .send({ email: account.email, password: account.password });
+    assert.match(
+      String(fromBrowser.headers['access-control-expose-headers']),
+      /DPoP-Nonce.*WWW-Authenticate/,
+      'a browser client can read them',
+    );
     assert.match(String(first.headers['www-authenticate']), /^DPoP error="use_dpop_nonce"/);
     const nonce = String(first.headers['dpop-nonce']);
     assert.match(nonce, /^[A-Za-z0-9_-]{20,}$/);
