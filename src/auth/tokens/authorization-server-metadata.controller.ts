@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { Public } from '../access/access.decorators.js';
+import { Public } from '../../access/access.decorators.js';
+import { Audited } from '../../access/audited.decorator.js';
 import { DPOP_ALGORITHMS } from '../dpop/dpop-algorithms.js';
 
 /** RFC 8414 §2 members we publish (docs/oauth-oidc.md#our-issuer-metadata explains each). */
@@ -30,6 +31,7 @@ export interface AuthorizationServerMetadata {
 export class AuthorizationServerMetadataController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  @Audited('oauth.metadata.read')
   @Public()
   @Get('oauth-authorization-server')
   metadata(@Req() req: Request, @Res({ passthrough: true }) res: Response): AuthorizationServerMetadata {
