@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Public } from '../../access/access.decorators.js';
@@ -7,15 +7,23 @@ import { Audited } from '../../access/audited.decorator.js';
 import { DPOP_ALGORITHMS } from '../dpop/dpop-algorithms.js';
 
 /** RFC 8414 §2 members we publish (docs/oauth-oidc.md#our-issuer-metadata explains each). */
-export interface AuthorizationServerMetadata {
+export class AuthorizationServerMetadata {
+  @ApiProperty({ description: 'JWT_ISSUER: the `iss` of our access tokens.' })
   issuer: string;
+  @ApiProperty({ description: 'The JWK set that verifies our access tokens.' })
   jwks_uri: string;
+  @ApiProperty({ description: 'The login route (JSON credentials; not an RFC 6749 form-encoded token endpoint).' })
   token_endpoint: string;
+  @ApiProperty({ type: [String] })
   token_endpoint_auth_methods_supported: string[];
+  @ApiProperty({ type: [String], description: 'Empty: no OAuth grant is offered to third-party clients.' })
   grant_types_supported: string[];
+  @ApiProperty({ type: [String] })
   response_types_supported: string[];
+  @ApiProperty({ type: [String], description: 'JWS algorithms a DPoP proof may use (RFC 9449 §5.1).' })
   dpop_signing_alg_values_supported: string[];
   /** Not registered by RFC 8414: the JWS algorithms of our access tokens (RFC 9068), for resource servers. */
+  @ApiProperty({ type: [String] })
   access_token_signing_alg_values_supported: string[];
 }
 
@@ -33,6 +41,8 @@ export class AuthorizationServerMetadataController {
 
   @Audited('oauth.metadata.read')
   @Public()
+  @ApiOperation({ summary: "Our issuer's metadata (RFC 8414)" })
+  @ApiOkResponse({ type: AuthorizationServerMetadata })
   @Get('oauth-authorization-server')
   metadata(@Req() req: Request, @Res({ passthrough: true }) res: Response): AuthorizationServerMetadata {
     const origin = this.config.publicOrigin ?? `${req.protocol}://${req.host}`;
