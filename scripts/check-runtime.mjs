@@ -30,7 +30,7 @@ export function checkRuntime() {
       use(require(addon));
     } catch (error) {
       throw new Error(
-        `${addon} does not load on ${running}: ${error instanceof Error ? error.message.split('\n')[0] : error}. ` +
+        `${addon} does not load on ${running}: ${error instanceof Error ? error.message.replace(/\s+/g, ' ') : error}. ` +
           `Rebuild it for this Node: \`npm rebuild ${addon}\`.`,
       );
     }

@@ -16,7 +16,7 @@ function loads() {
     return true;
   } catch (error) {
     if (error?.code !== 'ERR_DLOPEN_FAILED') throw error;
-    console.log(`better-sqlite3 was built for another Node: ${error.message.split('\n')[0]}`);
+    console.log(`better-sqlite3 was built for another Node: ${error.message.replace(/\s+/g, ' ')}`);
     return false;
   }
 }
@@ -27,5 +27,9 @@ if (!loads()) {
   const rebuild = npm
     ? spawnSync(process.execPath, [npm, 'rebuild', 'better-sqlite3'], { stdio: 'inherit' })
     : spawnSync('npm', ['rebuild', 'better-sqlite3'], { stdio: 'inherit' });
-  if (rebuild.status !== 0 || !loads()) process.exit(1);
+  // Checked in a new process: this one already failed to load that file and would not retry.
+  const check = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+    stdio: 'inherit',
+  });
+  if (rebuild.status !== 0 || check.status !== 0) process.exit(1);
 }
