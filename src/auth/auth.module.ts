@@ -5,6 +5,7 @@ import { MailRequestThrottle } from '../rate-limit/mail-request-throttle.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { DpopModule } from './dpop/dpop.module.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
@@ -16,6 +17,7 @@ import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
+import { AuthorizationServerMetadataController } from './tokens/authorization-server-metadata.controller.js';
 import { BearerTokenAuthenticator } from './tokens/bearer-token.authenticator.js';
 import { JwksController } from './tokens/jwks.controller.js';
 import { JwtKeySet } from './tokens/jwt-key-set.js';
@@ -29,8 +31,8 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  * src/request-pipeline.ts.
  */
 @Module({
-  imports: [PassportModule, UsersModule, MailModule],
-  controllers: [AuthController, JwksController, RecoveryController],
+  imports: [PassportModule, UsersModule, DpopModule, MailModule],
+  controllers: [AuthController, JwksController, AuthorizationServerMetadataController, RecoveryController],
   providers: [
     JwtKeySet,
     AccessTokenService,
