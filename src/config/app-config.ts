@@ -2,9 +2,10 @@ import type { KeyObject } from 'node:crypto';
 import type { DpopSettings } from './dpop-settings.js';
 import type { HttpServerConfig } from './http-server-config.js';
 import type { MailConfig } from './mail-config.js';
+import type { NodeEnv } from './node-env.js';
 
 /** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
-export type NodeEnv = 'development' | 'test' | 'production';
+export type { NodeEnv } from './node-env.js';
 
 export interface FieldKey {
   /** Short identifier stored inside every ciphertext so any configured key can decrypt it. */

@@ -1,7 +1,7 @@
-import type { NodeEnv } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { isAccountEmail } from './email-address.js';
 import { readBool, readInt, readOptional, readString, type Env } from './env-parsers.js';
+import type { NodeEnv } from './node-env.js';
 import { readSecret } from './secret-sources.js';
 
 /** Where mail goes: an SMTP server, .eml files in a folder (development), nowhere (tests), or not at all. */
