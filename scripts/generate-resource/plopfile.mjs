@@ -1,4 +1,4 @@
-// The resource generator: `npm run generate:resource -- <plural-name> [singular]` (docs/forking.md).
+// The resource generator: `npm run generate:resource -- <plural-name>[:<singular>]` (docs/forking.md).
 // Plop renders the templates/ folder into src/<name>/, a migration and an e2e test, then edits the
 // registries at their "generate:resource" marker lines, formats what it touched and regenerates the
 // authorization table of docs/authorization.md.
@@ -66,14 +66,19 @@ export default function (plop) {
       {
         type: 'input',
         name: 'name',
-        message: 'plural name in kebab-case (e.g. invoices)',
-        validate: (value) => (NAME.test(value) && value.length <= 40 ? true : 'lowercase letters, digits and single hyphens, e.g. invoices or purchase-orders'),
+        message: 'plural name in kebab-case, optionally with its singular (invoices, or people:person)',
+        validate: (value) => {
+          const [plural, singular] = value.split(':');
+          return NAME.test(plural) && plural.length <= 40 && (singular === undefined || NAME.test(singular))
+            ? true
+            : 'lowercase letters, digits and single hyphens, e.g. invoices, purchase-orders or people:person';
+        },
       },
-      { type: 'input', name: 'singular', message: 'singular name', default: (answers) => singularOf(answers.name) },
     ],
     actions: (answers) => {
-      if (!NAME.test(answers.singular) || answers.singular === answers.name) throw new Error('the singular name must be kebab-case and differ from the plural');
-      const n = namesFor(answers.name, answers.singular);
+      const [plural, singular = singularOf(plural)] = answers.name.split(':');
+      if (singular === plural) throw new Error('the singular name must differ from the plural (give it as plural:singular)');
+      const n = namesFor(plural, singular);
       const refused = collisions(n);
       if (refused.length > 0) throw new Error(`refused: ${refused.join('; ')}`);
       Object.assign(answers, n);

@@ -6,6 +6,7 @@ import { NoteShare } from '../notes/note-share.entity.js';
 import { Note } from '../notes/note.entity.js';
 import { SecurityEventRecord } from '../security-events/security-event.entity.js';
 import { User } from '../users/user.entity.js';
+// generate:resource imports
 import type { EntityClass } from './entity-class.js';
 
 export type { EntityClass } from './entity-class.js';
@@ -16,4 +17,14 @@ export type { EntityClass } from './entity-class.js';
  * The one file below the features that names them (.dependency-cruiser.cjs): deleting a feature
  * deletes its line here, as in the module list of src/app.module.ts.
  */
-export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare, ApiKey, AuditEvent, SecurityEventRecord];
+export const ENTITIES: EntityClass[] = [
+  User,
+  Session,
+  RefreshToken,
+  Note,
+  NoteShare,
+  ApiKey,
+  AuditEvent,
+  SecurityEventRecord,
+  // generate:resource entities
+];

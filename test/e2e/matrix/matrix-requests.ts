@@ -42,6 +42,8 @@ async function freshNote(ctx: MatrixContext): Promise<string> {
   return note.body.id as string;
 }
 
+// generate:resource helpers
+
 type Send = (ctx: MatrixContext, actor: Actor, auth: (test: Test) => Test) => Promise<{ status: number }>;
 
 /** How to exercise each route; keys match the matrix table (and the OpenAPI paths). */
@@ -102,6 +104,7 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'GET /api/v1/audit-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events?limit=5')),
   'GET /api/v1/audit-events/verify': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events/verify')),
   'GET /api/v1/security-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/security-events?limit=5')),
+  // generate:resource requests
 };
 
 /** A fresh key of the owner, for cells that read, rotate or revoke it. */
