@@ -18,7 +18,9 @@ function step(title, command, args, env = {}) {
   console.log(`\n==> test:fork: ${title}`);
   const run = spawnSync(command, args, { cwd: scratch, stdio: 'inherit', env: { ...process.env, ...env } });
   if (run.status !== 0) {
-    console.error(`!! test:fork: "${title}" failed (exit ${run.status ?? run.signal}); the copy is ${keep ? `kept at ${scratch}` : 'removed'}`);
+    console.error(
+      `!! test:fork: "${title}" failed (exit ${run.status ?? run.signal}); the copy is ${keep ? `kept at ${scratch}` : 'removed'}`,
+    );
     finish(run.status ?? 1);
   }
 }
@@ -43,12 +45,17 @@ step(`generate the resource "${name}"`, 'npm', ['run', '--silent', 'generate:res
 step('lint (oxlint, prettier, dependency-cruiser layering)', 'npm', ['run', '--silent', 'lint']);
 step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 step("the README's npm test (SQLite)", 'npm', ['test']);
-step('PostgreSQL: the new resource, the authorization matrix and the migration drift test', 'node', [
-  'scripts/run-tests.mjs',
-  '--test-concurrency=2',
-  `build/test/e2e/${name}.e2e.test.js`,
-  'build/test/e2e/authorization-matrix.e2e.test.js',
-  'build/test/e2e/migrations.e2e.test.js',
-], { TEST_DATABASE: 'postgres' });
+step(
+  'PostgreSQL: the new resource, the authorization matrix and the migration drift test',
+  'node',
+  [
+    'scripts/run-tests.mjs',
+    '--test-concurrency=2',
+    `build/test/e2e/${name}.e2e.test.js`,
+    'build/test/e2e/authorization-matrix.e2e.test.js',
+    'build/test/e2e/migrations.e2e.test.js',
+  ],
+  { TEST_DATABASE: 'postgres' },
+);
 console.log(`\ntest:fork: the generated resource "${name}" passed every step`);
 finish(0);

@@ -12,7 +12,10 @@ const root = join(here, '..', '..');
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 const words = (kebab) => kebab.split('-');
-const pascal = (kebab) => words(kebab).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+const pascal = (kebab) =>
+  words(kebab)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
 const camel = (kebab) => pascal(kebab)[0].toLowerCase() + pascal(kebab).slice(1);
 const singularOf = (plural) =>
   plural.endsWith('ies') ? `${plural.slice(0, -3)}y` : plural.endsWith('s') ? plural.slice(0, -1) : `${plural}-item`;
@@ -38,10 +41,12 @@ function collisions(n) {
   const found = [];
   if (existsSync(join(root, 'src', n.name))) found.push(`src/${n.name} exists`);
   if (existsSync(join(root, 'test', 'e2e', `${n.name}.e2e.test.ts`))) found.push(`test/e2e/${n.name}.e2e.test.ts exists`);
-  if (readFileSync(join(root, 'src/access/scopes.ts'), 'utf8').includes(`'${n.name}:read'`)) found.push(`scope ${n.name}:read exists`);
+  if (readFileSync(join(root, 'src/access/scopes.ts'), 'utf8').includes(`'${n.name}:read'`))
+    found.push(`scope ${n.name}:read exists`);
   const migrations = readdirSync(join(root, 'src/database/migrations')).join('\n');
   if (new RegExp(`-${n.name}\\.ts$`, 'm').test(migrations)) found.push(`a migration named ${n.name} exists`);
-  if (readFileSync(join(root, 'src/database/entities.ts'), 'utf8').match(new RegExp(`\\b${n.pascal}\\b`))) found.push(`entity ${n.pascal} exists`);
+  if (readFileSync(join(root, 'src/database/entities.ts'), 'utf8').match(new RegExp(`\\b${n.pascal}\\b`)))
+    found.push(`entity ${n.pascal} exists`);
   return found;
 }
 
@@ -61,7 +66,8 @@ function insertAtMarker(file, marker, text) {
 export default function (plop) {
   const touched = [];
   plop.setGenerator('resource', {
-    description: 'an owned resource: module, entity with an encrypted column, DTOs, policy, controller, view, migration, e2e test, matrix rows',
+    description:
+      'an owned resource: module, entity with an encrypted column, DTOs, policy, controller, view, migration, e2e test, matrix rows',
     prompts: [
       {
         type: 'input',
@@ -83,7 +89,12 @@ export default function (plop) {
       if (refused.length > 0) throw new Error(`refused: ${refused.join('; ')}`);
       Object.assign(answers, n);
       const src = `src/${n.name}`;
-      const add = (template, path) => ({ type: 'add', path: join(root, path), templateFile: join(here, 'templates', template), data: n });
+      const add = (template, path) => ({
+        type: 'add',
+        path: join(root, path),
+        templateFile: join(here, 'templates', template),
+        data: n,
+      });
       return [
         add('module.ts.hbs', `${src}/${n.name}.module.ts`),
         add('entity.ts.hbs', `${src}/${n.singular}.entity.ts`),
@@ -98,13 +109,33 @@ export default function (plop) {
         add('test/e2e.test.ts.hbs', `test/e2e/${n.name}.e2e.test.ts`),
         () => {
           touched.push(
-            insertAtMarker('src/app.module.ts', '// generate:resource imports', `import { ${n.pascalPlural}Module } from './${n.name}/${n.name}.module.js';`),
+            insertAtMarker(
+              'src/app.module.ts',
+              '// generate:resource imports',
+              `import { ${n.pascalPlural}Module } from './${n.name}/${n.name}.module.js';`,
+            ),
             insertAtMarker('src/app.module.ts', '// generate:resource modules', `${n.pascalPlural}Module,`),
-            insertAtMarker('src/database/entities.ts', '// generate:resource imports', `import { ${n.pascal} } from '../${n.name}/${n.singular}.entity.js';`),
+            insertAtMarker(
+              'src/database/entities.ts',
+              '// generate:resource imports',
+              `import { ${n.pascal} } from '../${n.name}/${n.singular}.entity.js';`,
+            ),
             insertAtMarker('src/database/entities.ts', '// generate:resource entities', `${n.pascal},`),
-            insertAtMarker('src/database/migrations/index.ts', '// generate:resource imports', `import { ${n.pascalPlural}${n.timestamp} } from './${n.timestamp}-${n.name}.js';`),
-            insertAtMarker('src/database/migrations/index.ts', '// generate:resource migrations', `${n.pascalPlural}${n.timestamp},`),
-            insertAtMarker('src/access/scopes.ts', '// generate:resource scopes', `'${n.name}:read': ['user', 'auditor', 'admin'],\n'${n.name}:write': ['user', 'auditor', 'admin'],`),
+            insertAtMarker(
+              'src/database/migrations/index.ts',
+              '// generate:resource imports',
+              `import { ${n.pascalPlural}${n.timestamp} } from './${n.timestamp}-${n.name}.js';`,
+            ),
+            insertAtMarker(
+              'src/database/migrations/index.ts',
+              '// generate:resource migrations',
+              `${n.pascalPlural}${n.timestamp},`,
+            ),
+            insertAtMarker(
+              'src/access/scopes.ts',
+              '// generate:resource scopes',
+              `'${n.name}:read': ['user', 'auditor', 'admin'],\n'${n.name}:write': ['user', 'auditor', 'admin'],`,
+            ),
             insertAtMarker('test/e2e/matrix/authorization-matrix.table.ts', '// generate:resource rows', matrixRows(n)),
             insertAtMarker('test/e2e/matrix/matrix-requests.ts', '// generate:resource helpers', freshHelper(n)),
             insertAtMarker('test/e2e/matrix/matrix-requests.ts', '// generate:resource requests', matrixRequests(n)),
@@ -113,7 +144,20 @@ export default function (plop) {
         },
         () => {
           const files = [...new Set(touched)];
-          execFileSync('npx', ['prettier', '--log-level', 'warn', '--write', ...files, `src/${n.name}`, `test/e2e/${n.name}.e2e.test.ts`, `src/database/migrations/${n.timestamp}-${n.name}.ts`], { cwd: root, stdio: 'inherit' });
+          execFileSync(
+            'npx',
+            [
+              'prettier',
+              '--log-level',
+              'warn',
+              '--write',
+              ...files,
+              `src/${n.name}`,
+              `test/e2e/${n.name}.e2e.test.ts`,
+              `src/database/migrations/${n.timestamp}-${n.name}.ts`,
+            ],
+            { cwd: root, stdio: 'inherit' },
+          );
           return `formatted ${files.length + 3} paths`;
         },
         () => {
