@@ -33,7 +33,8 @@ function finish(code) {
 const tracked = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root })
   .toString()
   .split('\0')
-  .filter(Boolean);
+  // node_modules is linked below, never copied (a worktree's link to a shared install may be listed).
+  .filter((file) => file !== '' && file !== 'node_modules');
 for (const file of tracked) {
   mkdirSync(dirname(join(scratch, file)), { recursive: true });
   cpSync(join(root, file), join(scratch, file), { dereference: false, errorOnExist: false, force: true, verbatimSymlinks: true });
