@@ -70,6 +70,7 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'GET /health/live': every(200),
   'GET /health/ready': every(200),
   'GET /.well-known/jwks.json': every(200),
+  'GET /.well-known/oauth-authorization-server': every(200),
   'POST /api/v1/auth/register': every(201),
   'POST /api/v1/auth/login': every(200),
   'POST /api/v1/auth/refresh': every(200),
