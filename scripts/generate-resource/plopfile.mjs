@@ -136,6 +136,12 @@ export default function (plop) {
               '// generate:resource scopes',
               `'${n.name}:read': ['user', 'auditor', 'admin'],\n'${n.name}:write': ['user', 'auditor', 'admin'],`,
             ),
+            insertAtMarker('.dependency-cruiser.cjs', '// generate:resource features', `'${n.name}',`),
+            insertAtMarker(
+              'src/http/openapi.ts',
+              '// generate:resource tags',
+              `'${n.name}': 'Owned ${n.pluralWords}: every caller sees and changes only its own (docs/forking.md).',`,
+            ),
             insertAtMarker('test/e2e/matrix/authorization-matrix.table.ts', '// generate:resource rows', matrixRows(n)),
             insertAtMarker('test/e2e/matrix/matrix-requests.ts', '// generate:resource helpers', freshHelper(n)),
             insertAtMarker('test/e2e/matrix/matrix-requests.ts', '// generate:resource requests', matrixRequests(n)),
