@@ -138,7 +138,7 @@ export default function (plop) {
             ),
             insertAtMarker('.dependency-cruiser.cjs', '// generate:resource features', `'${n.name}',`),
             insertAtMarker(
-              'src/http/openapi.ts',
+              'src/openapi/openapi.ts',
               '// generate:resource tags',
               `'${n.name}': 'Owned ${n.pluralWords}: every caller sees and changes only its own (docs/forking.md).',`,
             ),
