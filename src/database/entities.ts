@@ -7,6 +7,7 @@ import { NoteShare } from '../notes/note-share.entity.js';
 import { Note } from '../notes/note.entity.js';
 import { SecurityEventRecord } from '../security-events/security-event.entity.js';
 import { User } from '../users/user.entity.js';
+// generate:resource imports
 import type { EntityClass } from './entity-class.js';
 
 export type { EntityClass } from './entity-class.js';
@@ -27,4 +28,5 @@ export const ENTITIES: EntityClass[] = [
   AuditEvent,
   SecurityEventRecord,
   OneTimeToken,
+  // generate:resource entities
 ];

@@ -8,6 +8,7 @@ import { SessionTokenVersion1764633600000 } from './1764633600000-session-token-
 import { AuditCorrelationId1764720000000 } from './1764720000000-audit-correlation-id.js';
 import { AccountRecovery1764979200000 } from './1764979200000-account-recovery.js';
 import { SessionDpopBinding1765152000000 } from './1765152000000-session-dpop-binding.js';
+// generate:resource imports
 
 /**
  * Ordered list of migrations, imported as classes (no file globs: works the same from src/,
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditCorrelationId1764720000000,
   AccountRecovery1764979200000,
   SessionDpopBinding1765152000000,
+  // generate:resource migrations
 ];

@@ -113,4 +113,5 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'GET /api/v1/audit-events': auditorsOnly,
   'GET /api/v1/audit-events/verify': auditorsOnly,
   'GET /api/v1/security-events': auditorsOnly,
+  // generate:resource rows
 };
