@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access/access.decorators.js';
+import { Roles, StepUp } from '../auth/access/access.decorators.js';
 import { CurrentUser } from '../auth/access/current-principal.decorator.js';
 import type { UserPrincipal } from '../auth/access/principal.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
@@ -22,6 +22,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Audited('api-key.create', 'response')
+  @StepUp()
   @Post()
   create(@CurrentUser() owner: UserPrincipal, @Body() body: CreateApiKeyDto): Promise<ApiKeyWithSecret> {
     return this.keys.create(owner, body);
@@ -40,6 +41,7 @@ export class ApiKeysController {
   }
 
   @Audited('api-key.rotate')
+  @StepUp()
   @Post(':id/rotate')
   rotate(
     @CurrentUser() owner: UserPrincipal,

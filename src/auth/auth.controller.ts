@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { clientOf } from '../http/client-context.js';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator.js';
 import type { UserView } from '../users/user-view.js';
-import { Authenticated, Public } from './access/access.decorators.js';
+import { Authenticated, MfaEnrolment, Public, StepUp } from './access/access.decorators.js';
 import { CurrentUser } from './access/current-principal.decorator.js';
 import type { UserPrincipal } from './access/principal.js';
 import { AuthService } from './auth.service.js';
@@ -15,6 +15,7 @@ import { LogoutDto } from './dto/logout.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import type { TokenPairView } from './dto/token-pair.view.js';
+import type { MfaChallengeView } from './mfa/dto/mfa-views.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 
 /** Identity routes of docs/http-contract.md#auth. */
@@ -36,7 +37,7 @@ export class AuthController {
   @AuthRateLimit()
   @Post('login')
   @HttpCode(200)
-  login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
+  login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView | MfaChallengeView> {
     return this.auth.login(body.email, body.password, clientOf(req));
   }
 
@@ -51,6 +52,7 @@ export class AuthController {
 
   @Audited('auth.logout')
   @Authenticated()
+  @MfaEnrolment()
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
@@ -60,6 +62,7 @@ export class AuthController {
 
   @Audited('auth.me')
   @Authenticated()
+  @MfaEnrolment()
   @ApiBearerAuth()
   @Get('me')
   me(@CurrentUser() principal: UserPrincipal): Promise<UserView> {
@@ -76,6 +79,7 @@ export class AuthController {
 
   @Audited('auth.password.change')
   @Authenticated()
+  @StepUp()
   @ApiBearerAuth()
   @Post('change-password')
   @HttpCode(204)

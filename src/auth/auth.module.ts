@@ -11,6 +11,16 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
+import { MfaChallenge } from './mfa/mfa-challenge.entity.js';
+import { MfaAdminController } from './mfa/mfa-admin.controller.js';
+import { MfaLogin } from './mfa/mfa-login.service.js';
+import { MfaPolicyGuard } from './mfa/mfa-policy.guard.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { Reauthentication } from './mfa/reauthentication.service.js';
+import { RecoveryCode } from './mfa/recovery-code.entity.js';
+import { SecondFactor } from './mfa/second-factor.service.js';
+import { TotpEnrolment } from './mfa/totp-enrolment.service.js';
+import { TotpFactor } from './mfa/totp-factor.entity.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { Session } from './sessions/session.entity.js';
@@ -25,11 +35,18 @@ import { TokenRevocations } from './tokens/token-revocations.js';
 
 /**
  * Identity: accounts, passwords, tokens, sessions, and the global guards that make every route
- * deny by default. Guards run in the order listed: authentication, then authorization.
+ * deny by default. Guards run in the order listed: authentication, authorization, then the MFA
+ * requirement and step-up (src/auth/mfa/).
  */
 @Module({
-  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, TypeOrmModule.forFeature([Session, RefreshToken])],
-  controllers: [AuthController, JwksController],
+  imports: [
+    DiscoveryModule,
+    PassportModule,
+    UsersModule,
+    ApiKeysModule,
+    TypeOrmModule.forFeature([Session, RefreshToken, TotpFactor, RecoveryCode, MfaChallenge]),
+  ],
+  controllers: [AuthController, MfaController, MfaAdminController, JwksController],
   providers: [
     JwtKeySet,
     AccessTokenService,
@@ -41,11 +58,25 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     SessionsService,
     LoginLockout,
     AuthService,
+    SecondFactor,
+    MfaLogin,
+    TotpEnrolment,
+    Reauthentication,
     AdminProvisioner,
     AccessDeclarationVerifier,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
+    // Third: the MFA requirement by role and step-up read what the first two established.
+    { provide: APP_GUARD, useClass: MfaPolicyGuard },
   ],
-  exports: [SessionsService, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule, AccessDeclarationVerifier],
+  exports: [
+    SecondFactor,
+    SessionsService,
+    SecurityChanges,
+    PasswordHasher,
+    AdminProvisioner,
+    UsersModule,
+    AccessDeclarationVerifier,
+  ],
 })
 export class AuthModule {}

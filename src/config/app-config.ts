@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { HttpServerConfig } from './http-server-config.js';
+import type { MfaConfig } from './mfa-config.js';
 
 /** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -58,6 +59,8 @@ export interface AppConfig {
     readonly maxConcurrent: number;
   };
   readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
+  /** Second factor, its requirement by role, and step-up (src/config/mfa-config.ts). */
+  readonly mfa: MfaConfig;
   readonly ids: {
     readonly enabled: boolean;
     readonly windowSeconds: number;

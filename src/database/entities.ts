@@ -1,5 +1,8 @@
 import { ApiKey } from '../api-keys/api-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { MfaChallenge } from '../auth/mfa/mfa-challenge.entity.js';
+import { RecoveryCode } from '../auth/mfa/recovery-code.entity.js';
+import { TotpFactor } from '../auth/mfa/totp-factor.entity.js';
 import { RefreshToken } from '../auth/sessions/refresh-token.entity.js';
 import { Session } from '../auth/sessions/session.entity.js';
 import { NoteShare } from '../notes/note-share.entity.js';
@@ -14,4 +17,16 @@ export type EntityClass = new (...args: never[]) => object;
  * Every entity of the application, in one list: the DataSource, the migration-drift test and
  * `cli reencrypt` all read it, so a new entity is registered once. Feature issues append here.
  */
-export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare, ApiKey, AuditEvent, SecurityEventRecord];
+export const ENTITIES: EntityClass[] = [
+  User,
+  Session,
+  RefreshToken,
+  Note,
+  NoteShare,
+  ApiKey,
+  AuditEvent,
+  SecurityEventRecord,
+  TotpFactor,
+  RecoveryCode,
+  MfaChallenge,
+];

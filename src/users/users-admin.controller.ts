@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access/access.decorators.js';
+import { Roles, StepUp } from '../auth/access/access.decorators.js';
 import { CurrentUser } from '../auth/access/current-principal.decorator.js';
 import type { UserPrincipal } from '../auth/access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
@@ -31,6 +31,7 @@ export class UsersAdminController {
   }
 
   @Audited('user.update')
+  @StepUp()
   @Patch(':id')
   update(
     @CurrentUser() actor: UserPrincipal,

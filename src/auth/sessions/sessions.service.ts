@@ -7,7 +7,9 @@ import type { ClientContext } from '../../http/client-context.js';
 import { PepperedHash } from '../../crypto/peppered-hash.js';
 import { User } from '../../users/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import type { SessionAuthentication } from '../tokens/access-token.service.js';
 import { SecurityChanges } from './security-change.js';
+import { authenticationColumns, authenticationOf } from './session-authentication.js';
 import { Session } from './session.entity.js';
 
 export type RotationResult =
@@ -18,6 +20,8 @@ export type RotationResult =
       readonly refreshToken: string;
       /** The session's token version: the access token issued with this refresh carries it. */
       readonly tokenVersion: number;
+      /** How and when the user last authenticated in this session: a refresh never makes it fresher. */
+      readonly authentication: SessionAuthentication;
     }
   | { readonly ok: false };
 
@@ -43,8 +47,19 @@ export class SessionsService {
    * verified. If a password change (or role change, disabling, admin takeover) committed in
    * between, the session is born stale and its first refresh is refused.
    */
-  async start(userId: string, tokenVersion: number): Promise<{ sessionId: string; refreshToken: string }> {
-    const session: Session = { id: randomUUID(), userId, createdAt: new Date(), tokenVersion, revokedAt: null };
+  async start(
+    userId: string,
+    tokenVersion: number,
+    authentication: SessionAuthentication,
+  ): Promise<{ sessionId: string; refreshToken: string }> {
+    const session: Session = {
+      id: randomUUID(),
+      userId,
+      createdAt: new Date(),
+      tokenVersion,
+      revokedAt: null,
+      ...authenticationColumns(authentication),
+    };
     const refreshToken = this.newToken();
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(Session, session);
@@ -86,7 +101,34 @@ export class SessionsService {
         return { ok: false };
       }
       await change.manager.insert(RefreshToken, this.tokenRow(session.id, next));
-      return { ok: true, userId: session.userId, sessionId: session.id, refreshToken: next, tokenVersion: session.tokenVersion };
+      return {
+        ok: true,
+        userId: session.userId,
+        sessionId: session.id,
+        refreshToken: next,
+        tokenVersion: session.tokenVersion,
+        authentication: authenticationOf(session),
+      };
+    });
+  }
+
+  /**
+   * The session's user authenticated again (src/auth/mfa/): the session records how and when, and
+   * gets a new refresh token; its earlier live tokens count as rotated (presenting one again is
+   * reuse). Null when the session is no longer live.
+   */
+  async renew(sessionId: string, authentication: SessionAuthentication): Promise<string | null> {
+    const next = this.newToken();
+    return this.changes.commit(async (change) => {
+      const updated = await change.manager.update(
+        Session,
+        { id: sessionId, revokedAt: IsNull() },
+        authenticationColumns(authentication),
+      );
+      if (updated.affected !== 1) return null;
+      await change.manager.update(RefreshToken, { sessionId, usedAt: IsNull() }, { usedAt: new Date() });
+      await change.manager.insert(RefreshToken, this.tokenRow(sessionId, next));
+      return next;
     });
   }
 

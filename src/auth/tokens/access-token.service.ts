@@ -16,6 +16,20 @@ export interface AccessTokenClaims {
   sid: string;
   /** User's token version: bumped by change-password and disabling, which revokes every token. */
   tv: number;
+  /** How the user authenticated (RFC 8176 values): `pwd`, plus `otp` after a second factor. */
+  amr: AuthenticationMethod[];
+  /** When the user last authenticated (login or re-authentication), epoch seconds (OIDC `auth_time`). */
+  auth_time: number;
+}
+
+/** RFC 8176 authentication method references this API issues. */
+export type AuthenticationMethod = 'pwd' | 'otp';
+
+/** How and when a session's user last proved who they are: carried into every access token of the session. */
+export interface SessionAuthentication {
+  readonly amr: readonly AuthenticationMethod[];
+  /** Epoch seconds. */
+  readonly authTime: number;
 }
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -32,9 +46,18 @@ export class AccessTokenService {
     return this.config.jwt.accessTtlSeconds;
   }
 
-  issue(subject: { userId: string; sessionId: string; tokenVersion: number }): { token: string; jti: string } {
+  issue(subject: { userId: string; sessionId: string; tokenVersion: number; authentication: SessionAuthentication }): {
+    token: string;
+    jti: string;
+  } {
     const jti = randomUUID();
-    const token = jwt.sign({ sid: subject.sessionId, tv: subject.tokenVersion }, this.keys.signingKey, {
+    const claims = {
+      sid: subject.sessionId,
+      tv: subject.tokenVersion,
+      amr: [...subject.authentication.amr],
+      auth_time: subject.authentication.authTime,
+    };
+    const token = jwt.sign(claims, this.keys.signingKey, {
       algorithm: 'ES256',
       keyid: this.keys.signingKid,
       header: { alg: 'ES256', typ: ACCESS_TOKEN_TYPE },

@@ -15,6 +15,8 @@ import { VerifiedTokenCache, type VerifiedClaims } from './verified-token.cache.
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const fromHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
+const isMethodList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length > 0 && value.length <= 4 && value.every(isString);
 
 /**
  * Access-token verification with passport-jwt (RFC 8725 best practices): header-only
@@ -71,17 +73,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   /** Called by passport-jwt after jsonwebtoken accepted the signature, header and registered claims. */
   async validate(req: Request, payload: Partial<AccessTokenClaims> & { nbf?: unknown }): Promise<UserPrincipal | false> {
-    const { sub, jti, sid, tv, exp, iat, nbf } = payload;
+    const { sub, jti, sid, tv, exp, iat, nbf, amr, auth_time: authTime } = payload;
     // jsonwebtoken accepts a token without exp; an access token without one is refused here.
     if (!isString(sub) || !isString(jti) || !isString(sid) || !isNumber(tv) || !isNumber(exp) || !isNumber(iat)) return false;
     if (nbf !== undefined && !isNumber(nbf)) return false;
+    // Every token we issue says how and when its user authenticated; step-up and the MFA requirement rely on it.
+    if (!isMethodList(amr) || !isNumber(authTime) || authTime > iat) return false;
     // Limits the damage of a leaked signing key or a token-minting bug: no long-lived tokens, none
     // issued in the future (token-time-window.ts).
     if (!withinIssuanceWindow({ iat, exp }, this.maxLifetimeSeconds)) return false;
     const token = fromHeader(req);
     const kid = token === null ? undefined : acceptedKid(token);
     if (token === null || kid === undefined) return false;
-    const claims: VerifiedClaims = { sub, jti, sid, tv, exp, iat, nbf, kid };
+    const claims: VerifiedClaims = { sub, jti, sid, tv, exp, iat, nbf, kid, amr, authTime };
     this.verified.remember(token, claims);
     return this.principalOf(claims);
   }
@@ -98,6 +102,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       sessionId: claims.sid,
       tokenId: claims.jti,
       tokenExpiresAt: claims.exp,
+      amr: claims.amr,
+      authTime: claims.authTime,
     };
   }
 }
