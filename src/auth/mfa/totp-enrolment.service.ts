@@ -75,7 +75,8 @@ export class TotpEnrolment {
       const now = new Date();
       const result = await change.manager.update(
         TotpFactor,
-        { userId: principal.userId, confirmedAt: IsNull(), secret: factor.secret },
+        // The very enrolment whose secret the code matched: a setup meanwhile replaced the row (and its created_at).
+        { userId: principal.userId, confirmedAt: IsNull(), createdAt: factor.createdAt },
         { confirmedAt: now, lastUsedStep: step },
       );
       if (result.affected !== 1) return false;
