@@ -29,7 +29,7 @@ function parseRequiredRoles(raw: string | undefined): readonly Role[] {
   const trimmed = raw.trim();
   if (trimmed === 'none') return [];
   const names = trimmed.split(',').map((name) => name.trim());
-  // An empty value is refused rather than read as "nobody": switching the control off is spelled out.
+  // An empty item is refused ("admin,"); an empty value reads as unset, like every variable: never as "nobody".
   if (names.some((name) => name === ''))
     throw new ConfigError('MFA_REQUIRED_ROLES', 'must list roles (comma-separated) or be none');
   for (const name of names) {
