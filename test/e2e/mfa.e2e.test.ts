@@ -5,7 +5,16 @@ import { MfaChallenge } from '../../src/auth/mfa/mfa-challenge.entity.js';
 import { Session } from '../../src/auth/sessions/session.entity.js';
 import { portOf } from '../support/clients.js';
 import { bearer, login, registerUser, strongPassword, type Account } from '../support/identity.js';
-import { currentStep, enrolTotp, nextProof, totpCode, viaAddress, viaSupertest, type Enrolment } from '../support/mfa.js';
+import {
+  currentStep,
+  enrolmentOf,
+  enrolTotp,
+  nextProof,
+  totpCode,
+  viaAddress,
+  viaSupertest,
+  type Enrolment,
+} from '../support/mfa.js';
 import { eventuallyEvent } from '../support/security-events-reader.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -164,14 +173,15 @@ describe('multi-factor authentication', () => {
   it('refuses a wrong code, a replayed code, a spent and an expired mfaToken, all with the login refusal', async () => {
     const user = await enrolledUser('refusals');
     const wrongPassword = await t.http.post('/api/v1/auth/login').send({ email: user.email, password: strongPassword() });
-    const step = user.lastStep + 1;
+    const enrolment = enrolmentOf(user.email)!;
+    const step = enrolment.lastStep + 1;
     const first = await loginStep(user);
     const wrong = await verify(first.body.mfaToken, { code: totpCode(user.secret, step + 10) });
     assert.equal(wrong.status, 401);
     assert.deepEqual(comparable(wrong.body), comparable(wrongPassword.body));
     const right = await verify(first.body.mfaToken, { code: totpCode(user.secret, step) });
     assert.equal(right.status, 200);
-    user.lastStep = step;
+    enrolment.lastStep = step;
     // The same code again, with a new ticket: the step was used.
     const second = await loginStep(user);
     assert.equal((await verify(second.body.mfaToken, { code: totpCode(user.secret, step) })).status, 401, 'replayed code');
