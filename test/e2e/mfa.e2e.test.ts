@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
+import { AdminProvisioner } from '../../src/auth/bootstrap-admin.service.js';
 import { MfaChallenge } from '../../src/auth/mfa/mfa-challenge.entity.js';
 import { Session } from '../../src/auth/sessions/session.entity.js';
 import { portOf } from '../support/clients.js';
@@ -341,6 +342,17 @@ describe('multi-factor authentication', () => {
     const after = await loginStep(user);
     assert.equal(after.body.mfaRequired, undefined);
     assert.ok(after.body.accessToken);
+  });
+
+  it('removes the second factor of an account taken over by create-admin, so the operator can log in and enrol their own', async () => {
+    const squatter = await enrolledUser('squatter');
+    const password = strongPassword();
+    await t.app.get(AdminProvisioner).createAdmin(squatter.email, password);
+    const first = await loginStep({ email: squatter.email, password });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.mfaRequired, undefined, 'the previous holder’s factor is gone');
+    const enrolOnly = await t.http.get('/api/v1/users').set(...bearer(first.body.accessToken));
+    assert.equal(enrolOnly.status, 403, 'an admin without a factor must enrol first');
   });
 
   it('lets an admin reset a user’s MFA: audited, the user’s sessions end, a security event names both', async () => {
