@@ -1,56 +1,41 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { AccessDeclarationVerifier } from './access/access-declaration.verifier.js';
-import { AuthenticationGuard } from './access/authentication.guard.js';
-import { AuthorizationGuard } from './access/authorization.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
-import { MfaChallenge } from './mfa/mfa-challenge.entity.js';
 import { MfaAdminController } from './mfa/mfa-admin.controller.js';
 import { MfaLogin } from './mfa/mfa-login.service.js';
 import { MfaPolicyGuard } from './mfa/mfa-policy.guard.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { Reauthentication } from './mfa/reauthentication.service.js';
-import { RecoveryCode } from './mfa/recovery-code.entity.js';
 import { SecondFactor } from './mfa/second-factor.service.js';
 import { TotpEnrolment } from './mfa/totp-enrolment.service.js';
-import { TotpFactor } from './mfa/totp-factor.entity.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
-import { RefreshToken } from './sessions/refresh-token.entity.js';
-import { Session } from './sessions/session.entity.js';
 import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
+import { BearerTokenAuthenticator } from './tokens/bearer-token.authenticator.js';
 import { JwksController } from './tokens/jwks.controller.js';
 import { JwtKeySet } from './tokens/jwt-key-set.js';
 import { JwtStrategy } from './tokens/jwt.strategy.js';
 import { TokenRevocations } from './tokens/token-revocations.js';
 
 /**
- * Identity: accounts, passwords, tokens, sessions, and the global guards that make every route
- * deny by default. Guards run in the order listed: authentication, authorization, then the MFA
- * requirement and step-up (src/auth/mfa/).
+ * Identity: passwords, tokens, sessions, login. Its bearer-token authenticator registers with the
+ * authentication guard (src/access/credential-authenticator.ts); the guards themselves are placed
+ * by src/request-pipeline.ts, among them this module's MFA requirement and step-up guard (src/auth/mfa/).
  */
 @Module({
-  imports: [
-    DiscoveryModule,
-    PassportModule,
-    UsersModule,
-    ApiKeysModule,
-    TypeOrmModule.forFeature([Session, RefreshToken, TotpFactor, RecoveryCode, MfaChallenge]),
-  ],
+  imports: [PassportModule, UsersModule],
   controllers: [AuthController, MfaController, MfaAdminController, JwksController],
   providers: [
     JwtKeySet,
     AccessTokenService,
     JwtStrategy,
+    BearerTokenAuthenticator,
     TokenRevocations,
     PasswordHasher,
     RevocationSync,
@@ -63,20 +48,8 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     TotpEnrolment,
     Reauthentication,
     AdminProvisioner,
-    AccessDeclarationVerifier,
-    { provide: APP_GUARD, useClass: AuthenticationGuard },
-    { provide: APP_GUARD, useClass: AuthorizationGuard },
-    // Third: the MFA requirement by role and step-up read what the first two established.
-    { provide: APP_GUARD, useClass: MfaPolicyGuard },
+    MfaPolicyGuard,
   ],
-  exports: [
-    SecondFactor,
-    SessionsService,
-    SecurityChanges,
-    PasswordHasher,
-    AdminProvisioner,
-    UsersModule,
-    AccessDeclarationVerifier,
-  ],
+  exports: [SecondFactor, MfaPolicyGuard, SessionsService, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule],
 })
 export class AuthModule {}

@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ProblemException } from '../../http/problem.exception.js';
-import { MFA_ENROLMENT_KEY, STEP_UP_KEY } from '../access/access.decorators.js';
-import { principalOf, type UserPrincipal } from '../access/principal.js';
+import { MFA_ENROLMENT_KEY, STEP_UP_KEY } from '../../access/access.decorators.js';
+import { principalOf, type UserPrincipal } from '../../access/principal.js';
 import { SecondFactor } from './second-factor.service.js';
 
 interface MfaRule {

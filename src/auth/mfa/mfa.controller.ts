@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Audited } from '../../audit/audited.decorator.js';
+import { Audited } from '../../access/audited.decorator.js';
 import { clientOf } from '../../http/client-context.js';
 import { AuthRateLimit } from '../../rate-limit/auth-rate-limit.decorator.js';
-import { Authenticated, MfaEnrolment, Public, StepUp } from '../access/access.decorators.js';
-import { CurrentUser } from '../access/current-principal.decorator.js';
-import type { UserPrincipal } from '../access/principal.js';
+import { Authenticated, MfaEnrolment, Public, StepUp } from '../../access/access.decorators.js';
+import { CurrentUser } from '../../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../../access/principal.js';
 import type { TokenPairView } from '../dto/token-pair.view.js';
 import type { RecoveryCodesView, TotpSetupView } from './dto/mfa-views.js';
 import { MfaVerifyDto } from './dto/mfa-verify.dto.js';

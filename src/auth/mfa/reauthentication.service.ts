@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ClientContext } from '../../http/client-context.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { UsersService } from '../../users/users.service.js';
-import type { UserPrincipal } from '../access/principal.js';
+import type { UserPrincipal } from '../../access/principal.js';
 import type { TokenPairView } from '../dto/token-pair.view.js';
 import { LoginLockout } from '../login-lockout.service.js';
 import { PasswordHasher } from '../passwords/password-hasher.service.js';

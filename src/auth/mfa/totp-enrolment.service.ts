@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { ClientContext } from '../../http/client-context.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { UsersService } from '../../users/users.service.js';
-import type { UserPrincipal } from '../access/principal.js';
+import type { UserPrincipal } from '../../access/principal.js';
 import { LoginLockout } from '../login-lockout.service.js';
 import { SecurityChanges } from '../sessions/security-change.js';
 import { authenticationColumns, multiFactorAuthentication } from '../sessions/session-authentication.js';
