@@ -6,6 +6,13 @@ import { AuthService } from './auth.service.js';
 import { DpopModule } from './dpop/dpop.module.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
+import { MfaAdminController } from './mfa/mfa-admin.controller.js';
+import { MfaLogin } from './mfa/mfa-login.service.js';
+import { MfaPolicyGuard } from './mfa/mfa-policy.guard.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { Reauthentication } from './mfa/reauthentication.service.js';
+import { SecondFactor } from './mfa/second-factor.service.js';
+import { TotpEnrolment } from './mfa/totp-enrolment.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
@@ -21,11 +28,11 @@ import { TokenRevocations } from './tokens/token-revocations.js';
 /**
  * Identity: passwords, tokens, sessions, login. Its bearer-token authenticator registers with the
  * authentication guard (src/access/credential-authenticator.ts); the guards themselves are placed
- * by src/request-pipeline.ts.
+ * by src/request-pipeline.ts, among them this module's MFA requirement and step-up guard (src/auth/mfa/).
  */
 @Module({
   imports: [PassportModule, UsersModule, DpopModule],
-  controllers: [AuthController, JwksController, AuthorizationServerMetadataController],
+  controllers: [AuthController, MfaController, MfaAdminController, JwksController, AuthorizationServerMetadataController],
   providers: [
     JwtKeySet,
     AccessTokenService,
@@ -38,8 +45,13 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     SessionsService,
     LoginLockout,
     AuthService,
+    SecondFactor,
+    MfaLogin,
+    TotpEnrolment,
+    Reauthentication,
     AdminProvisioner,
+    MfaPolicyGuard,
   ],
-  exports: [SessionsService, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule],
+  exports: [SecondFactor, MfaPolicyGuard, SessionsService, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule],
 })
 export class AuthModule {}

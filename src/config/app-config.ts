@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { DpopSettings } from './dpop-settings.js';
 import type { HttpServerConfig } from './http-server-config.js';
+import type { MfaConfig } from './mfa-config.js';
 
 /** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -63,6 +64,8 @@ export interface AppConfig {
     readonly maxConcurrent: number;
   };
   readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
+  /** Second factor, its requirement by role, and step-up (src/config/mfa-config.ts). */
+  readonly mfa: MfaConfig;
   readonly ids: {
     readonly enabled: boolean;
     readonly windowSeconds: number;

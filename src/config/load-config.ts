@@ -4,6 +4,7 @@ import { parseDpopSettings, parsePublicOrigin } from './dpop-settings.js';
 import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
 import { isAccountEmail } from './email-address.js';
 import { parseHttpServerConfig } from './http-server-config.js';
+import { parseMfaConfig } from './mfa-config.js';
 import { readBool, readEnum, readInt, readOptional, readString, type Env } from './env-parsers.js';
 import { parseCorsOrigins, parseTrustProxy } from './network-settings.js';
 import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
@@ -122,6 +123,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
       maxFailures: readInt(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
       lockoutSeconds: readInt(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1),
     },
+    mfa: parseMfaConfig(env),
     ids: {
       enabled: readBool(env, 'IDS_ENABLED', true),
       windowSeconds: readInt(env, 'IDS_WINDOW_SECONDS', 60, 1),

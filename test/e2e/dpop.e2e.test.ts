@@ -9,6 +9,7 @@ import { portOf } from '../support/clients.js';
 import { DpopClient, athOf, jwtClaims } from '../support/dpop-client.js';
 import { bearer, registerUser, type Account } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { passwordAuthentication } from '../../src/auth/sessions/session-authentication.js';
 
 const ORIGIN = 'https://api.example.test';
 const ME = '/api/v1/auth/me';
@@ -348,9 +349,12 @@ describe('DPoP required, with server nonces', () => {
       .send(credentials);
     assert.equal(login.status, 200);
     const claims = jwtClaims(login.body.accessToken);
-    const unbound = t.app
-      .get(AccessTokenService)
-      .issue({ userId: account.id, sessionId: String(claims.sid), tokenVersion: Number(claims.tv) }).token;
+    const unbound = t.app.get(AccessTokenService).issue({
+      userId: account.id,
+      sessionId: String(claims.sid),
+      tokenVersion: Number(claims.tv),
+      authentication: passwordAuthentication(),
+    }).token;
     const res = await t.http.get(ME).set(...bearer(unbound));
     assert.equal(res.status, 401);
     assert.match(String(res.headers['www-authenticate']), /^DPoP error="invalid_token", algs="/);

@@ -148,6 +148,24 @@ describe('configuration', () => {
     assert.ok(JSON.parse(readFileSync(file, 'utf8')).JWT_PRIVATE_KEY.includes('PRIVATE KEY'));
   });
 
+  it('requires MFA of admins by default, with a 10-minute step-up window, and refuses malformed MFA settings', () => {
+    const config = loadConfig({ NODE_ENV: 'test' });
+    assert.deepEqual(config.mfa, { requiredRoles: ['admin'], stepUpMaxAgeSeconds: 600, totpIssuer: 'secure-nest-api' });
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: 'admin, auditor' }).mfa.requiredRoles, [
+      'admin',
+      'auditor',
+    ]);
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: 'none' }).mfa.requiredRoles, []);
+    // Switching the requirement off is spelled out: an empty value reads as unset (the default), never as "nobody".
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: '' }).mfa.requiredRoles, ['admin']);
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: 'admin,' }), 'MFA_REQUIRED_ROLES');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: 'root' }), 'MFA_REQUIRED_ROLES');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', STEP_UP_MAX_AGE: '5' }), 'STEP_UP_MAX_AGE');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', STEP_UP_MAX_AGE: 'soon' }), 'STEP_UP_MAX_AGE');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MFA_TOTP_ISSUER: 'Acme:Prod' }), 'MFA_TOTP_ISSUER');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MFA_TOTP_ISSUER: 'x'.repeat(65) }), 'MFA_TOTP_ISSUER');
+  });
+
   it('refuses unsafe or malformed plain settings', () => {
     assertConfigError(() => loadConfig({ NODE_ENV: 'test', CORS_ORIGINS: '*' }), 'CORS_ORIGINS');
     assertConfigError(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'true' }), 'TRUST_PROXY');

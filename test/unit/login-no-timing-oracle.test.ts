@@ -1,3 +1,5 @@
+import type { MfaLogin } from '../../src/auth/mfa/mfa-login.service.js';
+import type { SecondFactor } from '../../src/auth/mfa/second-factor.service.js';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
@@ -90,6 +92,9 @@ describe('login has no timing or response oracle', () => {
       collaborator<AccessTokenService>({ issue: () => ({ token: 'access', jti: 'jti' }), ttlSeconds: 900 }),
       new LoginLockout(store, config, { record: (type, details) => events.push({ type, details }) }),
       new BlindIndexService(randomBytes(32)),
+      // No account here has a second factor: login's answers are those of a password-only account.
+      collaborator<SecondFactor>({ isEnabled: async () => false }),
+      collaborator<MfaLogin>({}),
     );
   });
   afterEach(() => store.onModuleDestroy());

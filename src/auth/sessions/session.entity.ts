@@ -34,4 +34,15 @@ export class Session {
   @Index('ix_sessions_revoked_at')
   @TimestampColumn({ name: 'revoked_at', nullable: true })
   revokedAt: Date | null;
+
+  /**
+   * How the user last authenticated in this session (RFC 8176 `amr` values, space-separated) and
+   * when: every access token of the session carries them, also after a refresh, and
+   * re-authentication moves them (session-authentication.ts). NULL on sessions older than MFA.
+   */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  amr?: string | null;
+
+  @TimestampColumn({ name: 'auth_time', nullable: true })
+  authTime?: Date | null;
 }

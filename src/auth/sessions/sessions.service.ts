@@ -7,7 +7,9 @@ import type { ClientContext } from '../../http/client-context.js';
 import { PepperedHash } from '../../crypto/peppered-hash.js';
 import { User } from '../../users/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import type { SessionAuthentication } from '../tokens/access-token.service.js';
 import { SecurityChanges } from './security-change.js';
+import { authenticationColumns, authenticationOf } from './session-authentication.js';
 import { Session } from './session.entity.js';
 
 export type RotationResult =
@@ -20,6 +22,8 @@ export type RotationResult =
       readonly tokenVersion: number;
       /** The DPoP key the session is bound to (null: Bearer): the new access token is bound to it too. */
       readonly dpopJkt: string | null;
+      /** How and when the user last authenticated in this session: a refresh never makes it fresher. */
+      readonly authentication: SessionAuthentication;
     }
   | { readonly ok: false };
 
@@ -48,10 +52,19 @@ export class SessionsService {
   async start(
     userId: string,
     tokenVersion: number,
-    /** The DPoP key thumbprint the session is bound to (login with a DPoP proof), else null. */
+    authentication: SessionAuthentication,
+    /** The DPoP key thumbprint the session is bound to (login or MFA verify with a DPoP proof), else null. */
     dpopJkt: string | null = null,
   ): Promise<{ sessionId: string; refreshToken: string }> {
-    const session: Session = { id: randomUUID(), userId, createdAt: new Date(), tokenVersion, dpopJkt, revokedAt: null };
+    const session: Session = {
+      id: randomUUID(),
+      userId,
+      createdAt: new Date(),
+      tokenVersion,
+      dpopJkt,
+      revokedAt: null,
+      ...authenticationColumns(authentication),
+    };
     const refreshToken = this.newToken();
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(Session, session);
@@ -104,7 +117,33 @@ export class SessionsService {
         refreshToken: next,
         tokenVersion: session.tokenVersion,
         dpopJkt,
+        authentication: authenticationOf(session),
       };
+    });
+  }
+
+  /**
+   * The session's user authenticated again (src/auth/mfa/): the session records how and when, and
+   * gets a new refresh token; its earlier live tokens count as rotated (presenting one again is
+   * reuse). Null when the session is no longer live. The new tokens keep the session's DPoP
+   * binding (RFC 9449): re-authenticating never unbinds a bound session.
+   */
+  async renew(
+    sessionId: string,
+    authentication: SessionAuthentication,
+  ): Promise<{ refreshToken: string; dpopJkt: string | null } | null> {
+    const next = this.newToken();
+    return this.changes.commit(async (change) => {
+      const updated = await change.manager.update(
+        Session,
+        { id: sessionId, revokedAt: IsNull() },
+        authenticationColumns(authentication),
+      );
+      if (updated.affected !== 1) return null;
+      const session = await change.manager.findOne(Session, { where: { id: sessionId }, select: { id: true, dpopJkt: true } });
+      await change.manager.update(RefreshToken, { sessionId, usedAt: IsNull() }, { usedAt: new Date() });
+      await change.manager.insert(RefreshToken, this.tokenRow(sessionId, next));
+      return { refreshToken: next, dpopJkt: session?.dpopJkt ?? null };
     });
   }
 

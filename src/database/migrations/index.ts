@@ -6,6 +6,7 @@ import { Audit1764460800000 } from './1764460800000-audit.js';
 import { SecurityEvents1764547200000 } from './1764547200000-security-events.js';
 import { SessionTokenVersion1764633600000 } from './1764633600000-session-token-version.js';
 import { AuditCorrelationId1764720000000 } from './1764720000000-audit-correlation-id.js';
+import { Mfa1764892800000 } from './1764892800000-mfa.js';
 import { SessionDpopBinding1765152000000 } from './1765152000000-session-dpop-binding.js';
 
 /**
@@ -21,5 +22,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SecurityEvents1764547200000,
   SessionTokenVersion1764633600000,
   AuditCorrelationId1764720000000,
+  Mfa1764892800000,
   SessionDpopBinding1765152000000,
 ];

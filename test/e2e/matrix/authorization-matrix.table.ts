@@ -78,6 +78,22 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'GET /api/v1/auth/me': every(200, 401),
   'PATCH /api/v1/auth/me': every(200, 401),
   'POST /api/v1/auth/change-password': every(204, 401),
+  // Users reach their own enrolment; the admin already has a factor (the default MFA_REQUIRED_ROLES enrolled it): 409.
+  'POST /api/v1/auth/mfa/totp/setup': withKeys(
+    { anonymous: 401, owner: 200, reader: 200, stranger: 200, auditor: 200, admin: 409 },
+    {},
+  ),
+  'POST /api/v1/auth/mfa/totp/confirm': withKeys(
+    { anonymous: 401, owner: 400, reader: 400, stranger: 400, auditor: 400, admin: 409 },
+    {},
+  ),
+  'DELETE /api/v1/auth/mfa/totp': withKeys(
+    { anonymous: 401, owner: 409, reader: 409, stranger: 409, auditor: 409, admin: 400 },
+    {},
+  ),
+  'POST /api/v1/auth/mfa/verify': every(200),
+  'POST /api/v1/auth/reauthenticate': every(200, 401),
+  'DELETE /api/v1/users/{id}/mfa': { ...adminOnly, admin: 204 },
   'GET /api/v1/users': adminOnly,
   'GET /api/v1/users/{id}': adminOnly,
   'PATCH /api/v1/users/{id}': adminOnly,
