@@ -16,6 +16,9 @@ import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { Session } from './sessions/session.entity.js';
 import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
+import { SessionLimit } from './sessions/session-limit.js';
+import { SessionManagement } from './sessions/session-management.service.js';
+import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { JwksController } from './tokens/jwks.controller.js';
@@ -29,7 +32,7 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  */
 @Module({
   imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, TypeOrmModule.forFeature([Session, RefreshToken])],
-  controllers: [AuthController, JwksController],
+  controllers: [AuthController, JwksController, SessionsController],
   providers: [
     JwtKeySet,
     AccessTokenService,
@@ -38,7 +41,9 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     PasswordHasher,
     RevocationSync,
     SecurityChanges,
+    SessionLimit,
     SessionsService,
+    SessionManagement,
     LoginLockout,
     AuthService,
     AdminProvisioner,
@@ -46,6 +51,6 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
   ],
-  exports: [SessionsService, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule, AccessDeclarationVerifier],
+  exports: [SessionsService, SessionManagement, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule, AccessDeclarationVerifier],
 })
 export class AuthModule {}

@@ -67,15 +67,20 @@ export class AuthService {
       await this.users.rehashPassword(user, await this.hasher.hash(candidate));
     }
     // The version read before the password was verified: a change that committed meanwhile outlives this login.
-    const session = await this.sessions.start(user.id, user.tokenVersion);
-    return this.tokenPair(user, session.sessionId, session.refreshToken);
+    const session = await this.sessions.start(user.id, user.tokenVersion, client);
+    return this.tokenPair(user, session.sessionId, session.refreshToken, session.expiresAt);
   }
 
   async refresh(refreshToken: string, client: ClientContext): Promise<TokenPairView> {
     // Reuse, a stale token version, a disabled or deleted user: all decided (and revoked) inside rotate.
     const rotated = await this.sessions.rotate(refreshToken, client);
     if (!rotated.ok) throw invalidCredentials();
-    return this.tokenPair({ id: rotated.userId, tokenVersion: rotated.tokenVersion }, rotated.sessionId, rotated.refreshToken);
+    return this.tokenPair(
+      { id: rotated.userId, tokenVersion: rotated.tokenVersion },
+      rotated.sessionId,
+      rotated.refreshToken,
+      rotated.expiresAt,
+    );
   }
 
   /** Ends the caller's session (its refresh family and every access token of it), and optionally another of theirs. */
@@ -129,8 +134,14 @@ export class AuthService {
     return user;
   }
 
-  private tokenPair(user: Pick<User, 'id' | 'tokenVersion'>, sessionId: string, refreshToken: string): TokenPairView {
-    const { token } = this.tokens.issue({ userId: user.id, sessionId, tokenVersion: user.tokenVersion });
-    return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds };
+  /** `notAfter`: the session's absolute deadline, which the access token does not outlive. */
+  private tokenPair(
+    user: Pick<User, 'id' | 'tokenVersion'>,
+    sessionId: string,
+    refreshToken: string,
+    notAfter: Date,
+  ): TokenPairView {
+    const { token, expiresIn } = this.tokens.issue({ userId: user.id, sessionId, tokenVersion: user.tokenVersion, notAfter });
+    return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn };
   }
 }

@@ -15,7 +15,8 @@ export type SecurityEventType =
   | 'password_changed'
   | 'account_role_changed'
   | 'account_status_changed'
-  | 'admin_account_takeover';
+  | 'admin_account_takeover'
+  | 'sessions_revoked_by_admin';
 
 /**
  * Flat, non-sensitive facts only: never plaintext, ciphertext, tokens or passwords. `ip` and

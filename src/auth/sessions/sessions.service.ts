@@ -8,6 +8,9 @@ import { PepperedHash } from '../../crypto/peppered-hash.js';
 import { User } from '../../users/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { SecurityChanges } from './security-change.js';
+import { activityOf } from './session-activity.js';
+import { cappedExpiry, sessionDeadline } from './session-lifetime.js';
+import { SessionLimit } from './session-limit.js';
 import { Session } from './session.entity.js';
 
 export type RotationResult =
@@ -18,6 +21,8 @@ export type RotationResult =
       readonly refreshToken: string;
       /** The session's token version: the access token issued with this refresh carries it. */
       readonly tokenVersion: number;
+      /** The session's absolute deadline: the access token issued with this refresh expires no later. */
+      readonly expiresAt: Date;
     }
   | { readonly ok: false };
 
@@ -34,6 +39,7 @@ export class SessionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly changes: SecurityChanges,
+    private readonly limit: SessionLimit,
   ) {
     this.hasher = new PepperedHash(config.apiKeyPepper);
   }
@@ -43,14 +49,28 @@ export class SessionsService {
    * verified. If a password change (or role change, disabling, admin takeover) committed in
    * between, the session is born stale and its first refresh is refused.
    */
-  async start(userId: string, tokenVersion: number): Promise<{ sessionId: string; refreshToken: string }> {
-    const session: Session = { id: randomUUID(), userId, createdAt: new Date(), tokenVersion, revokedAt: null };
+  async start(
+    userId: string,
+    tokenVersion: number,
+    client?: ClientContext,
+  ): Promise<{ sessionId: string; refreshToken: string; expiresAt: Date }> {
+    const now = new Date();
+    const session: Session = {
+      id: randomUUID(),
+      userId,
+      createdAt: now,
+      tokenVersion,
+      revokedAt: null,
+      absoluteExpiresAt: new Date(now.getTime() + this.config.sessions.absoluteTtlSeconds * 1000),
+      ...activityOf(client, now),
+    };
     const refreshToken = this.newToken();
-    await this.dataSource.transaction(async (manager) => {
+    // SESSION_MAX_PER_USER, if set, ends the oldest sessions in the same transaction (session-limit.ts).
+    await this.limit.admit(userId, session.id, async (manager) => {
       await manager.insert(Session, session);
-      await manager.insert(RefreshToken, this.tokenRow(session.id, refreshToken));
+      await manager.insert(RefreshToken, this.tokenRow(session.id, refreshToken, session.absoluteExpiresAt));
     });
-    return { sessionId: session.id, refreshToken };
+    return { sessionId: session.id, refreshToken, expiresAt: session.absoluteExpiresAt };
   }
 
   /**
@@ -67,6 +87,9 @@ export class SessionsService {
     if (!token) return { ok: false };
     const session = await this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId } });
     if (!session || session.revokedAt !== null || token.expiresAt.getTime() <= Date.now()) return { ok: false };
+    // SESSION_ABSOLUTE_TTL: past its deadline a session is over, however recently it was refreshed.
+    const deadline = sessionDeadline(session, this.config);
+    if (deadline.getTime() <= Date.now()) return { ok: false };
 
     const next = this.newToken();
     return this.changes.commit(async (change): Promise<RotationResult> => {
@@ -85,8 +108,17 @@ export class SessionsService {
         await change.revokeSession(session.id);
         return { ok: false };
       }
-      await change.manager.insert(RefreshToken, this.tokenRow(session.id, next));
-      return { ok: true, userId: session.userId, sessionId: session.id, refreshToken: next, tokenVersion: session.tokenVersion };
+      await change.manager.insert(RefreshToken, this.tokenRow(session.id, next, deadline));
+      // A refresh is a use: the session list shows when and from where (session-activity.ts).
+      await change.manager.update(Session, { id: session.id }, activityOf(client));
+      return {
+        ok: true,
+        userId: session.userId,
+        sessionId: session.id,
+        refreshToken: next,
+        tokenVersion: session.tokenVersion,
+        expiresAt: deadline,
+      };
     });
   }
 
@@ -130,14 +162,15 @@ export class SessionsService {
     return `rt_${randomBytes(32).toString('base64url')}`;
   }
 
-  private tokenRow(sessionId: string, token: string): RefreshToken {
+  /** A refresh token lives JWT_REFRESH_TTL, never beyond its session's absolute deadline. */
+  private tokenRow(sessionId: string, token: string, deadline: Date): RefreshToken {
     const now = new Date();
     return {
       id: randomUUID(),
       sessionId,
       tokenHash: this.hasher.hash(token),
       createdAt: now,
-      expiresAt: new Date(now.getTime() + this.config.jwt.refreshTtlSeconds * 1000),
+      expiresAt: cappedExpiry(now, this.config.jwt.refreshTtlSeconds, deadline),
       usedAt: null,
     };
   }

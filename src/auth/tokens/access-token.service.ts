@@ -32,8 +32,20 @@ export class AccessTokenService {
     return this.config.jwt.accessTtlSeconds;
   }
 
-  issue(subject: { userId: string; sessionId: string; tokenVersion: number }): { token: string; jti: string } {
+  /**
+   * `notAfter`: the session's absolute deadline (SESSION_ABSOLUTE_TTL); the token then lives less
+   * than JWT_ACCESS_TTL, so no token outlives its session. `expiresIn` is the lifetime granted.
+   */
+  issue(subject: { userId: string; sessionId: string; tokenVersion: number; notAfter?: Date }): {
+    token: string;
+    jti: string;
+    expiresIn: number;
+  } {
     const jti = randomUUID();
+    const untilDeadline =
+      subject.notAfter === undefined ? Infinity : Math.floor((subject.notAfter.getTime() - Date.now()) / 1000);
+    // At least one second: jsonwebtoken then still writes exp (and the verifier refuses a token without).
+    const expiresIn = Math.max(1, Math.min(this.config.jwt.accessTtlSeconds, untilDeadline));
     const token = jwt.sign({ sid: subject.sessionId, tv: subject.tokenVersion }, this.keys.signingKey, {
       algorithm: 'ES256',
       keyid: this.keys.signingKid,
@@ -42,8 +54,8 @@ export class AccessTokenService {
       audience: this.config.jwt.audience,
       subject: subject.userId,
       jwtid: jti,
-      expiresIn: this.config.jwt.accessTtlSeconds,
+      expiresIn,
     });
-    return { token, jti };
+    return { token, jti, expiresIn };
   }
 }

@@ -1,0 +1,36 @@
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../../audit/audited.decorator.js';
+import { PaginationQuery, type Page } from '../../common/pagination.query.js';
+import { uuidParam } from '../../common/uuid-param.pipe.js';
+import { Authenticated } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../access/principal.js';
+import { SessionManagement } from './session-management.service.js';
+import type { SessionView } from './session.view.js';
+
+/**
+ * The caller's own sessions (docs/http-contract.md#auth): a bearer access token only. An API key
+ * is refused (403): a machine credential does not manage its owner's logins.
+ */
+@ApiTags('auth')
+@ApiBearerAuth()
+@Controller({ path: 'auth/sessions', version: '1' })
+export class SessionsController {
+  constructor(private readonly sessions: SessionManagement) {}
+
+  @Audited('auth.session.list')
+  @Authenticated()
+  @Get()
+  list(@CurrentUser() principal: UserPrincipal, @Query() query: PaginationQuery): Promise<Page<SessionView>> {
+    return this.sessions.list(principal, query.page, query.limit);
+  }
+
+  @Audited('auth.session.end')
+  @Authenticated()
+  @Delete(':id')
+  @HttpCode(204)
+  async end(@CurrentUser() principal: UserPrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
+    await this.sessions.endOwn(principal, id);
+  }
+}

@@ -1,0 +1,24 @@
+import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator.js';
+import { Roles } from '../auth/access/access.decorators.js';
+import { CurrentUser } from '../auth/access/current-principal.decorator.js';
+import type { UserPrincipal } from '../auth/access/principal.js';
+import { SessionManagement } from '../auth/sessions/session-management.service.js';
+import { uuidParam } from '../common/uuid-param.pipe.js';
+
+/** An admin logs a user out everywhere (docs/http-contract.md#users): every session, at once, on every instance. */
+@ApiTags('users')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller({ path: 'users', version: '1' })
+export class UserSessionsAdminController {
+  constructor(private readonly sessions: SessionManagement) {}
+
+  @Audited('user.sessions.end')
+  @Delete(':id/sessions')
+  @HttpCode(204)
+  async endAll(@CurrentUser() actor: UserPrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
+    await this.sessions.endAllOf(actor, id);
+  }
+}
