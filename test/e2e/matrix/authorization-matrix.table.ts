@@ -77,9 +77,13 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'GET /api/v1/auth/me': every(200, 401),
   'PATCH /api/v1/auth/me': every(200, 401),
   'POST /api/v1/auth/change-password': every(204, 401),
+  'GET /api/v1/auth/sessions': every(200, 401),
+  // The owner's session; anyone else's answer is the same as for an unknown id.
+  'DELETE /api/v1/auth/sessions/{id}': ownerOnly(204, 404),
   'GET /api/v1/users': adminOnly,
   'GET /api/v1/users/{id}': adminOnly,
   'PATCH /api/v1/users/{id}': adminOnly,
+  'DELETE /api/v1/users/{id}/sessions': { ...adminOnly, admin: 204 },
   'POST /api/v1/notes': withKeys(every(201, 401), { 'key:notes:write': 201 }),
   'GET /api/v1/notes': withKeys(every(200, 401), { 'key:notes:read': 200 }),
   'GET /api/v1/notes/{id}': withKeys(
