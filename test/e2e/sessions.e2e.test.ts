@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
 import { startTestAppWithAdmin } from '../support/app-with-admin.js';
 import { portOf } from '../support/clients.js';
 import { httpFrom, type RawResponse } from '../support/http-from.js';
 import { bearer, login, registerUser, type Account, type Tokens } from '../support/identity.js';
 import { eventuallyEvent } from '../support/security-events-reader.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { createTestDatabase } from '../support/test-database.js';
 
 /** What GET /api/v1/auth/sessions answers for one session. */
 interface SessionItem {
@@ -254,6 +256,28 @@ describe('SESSION_ABSOLUTE_TTL: a refresh never extends a session beyond it', ()
     await delay(Math.max(0, deadline - Date.now()) + 50);
     assert.equal((await refresh(t, refreshed.body.refreshToken)).status, 401, 'past the deadline the session is over');
   });
+
+  it('a lower SESSION_ABSOLUTE_TTL also shortens sessions that began under a longer one', async () => {
+    const db = await createTestDatabase();
+    try {
+      const before = await startTestApp({}, {}, db);
+      const account = await registerUser(before, 'sessions-ttl-lowered');
+      const tokens = await login(before, account);
+      await before.close();
+      // The same database, restarted with a lower lifetime: the stored 30-day expiry no longer counts.
+      const after = await startTestApp({ SESSION_ABSOLUTE_TTL: String(TTL_SECONDS) }, {}, db);
+      try {
+        const createdAt = Date.parse((await sessionRow(after, sidOf(tokens))).created_at!);
+        await delay(Math.max(0, createdAt + TTL_SECONDS * 1000 - Date.now()) + 50);
+        assert.equal((await refresh(after, tokens.refreshToken)).status, 401);
+        assert.deepEqual(await listSessions(after, tokens.accessToken), [], 'no longer listed as live');
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
 });
 
 describe('SESSION_MAX_PER_USER: a login beyond it ends the oldest sessions', () => {
@@ -286,5 +310,17 @@ describe('SESSION_MAX_PER_USER: a login beyond it ends the oldest sessions', () 
     for (const tokens of all) if ((await me(t, tokens.accessToken)).status === 200) live.push(tokens);
     assert.equal(live.length, MAX);
     assert.equal((await listSessions(t, live[0]!.accessToken)).length, MAX);
+  });
+
+  it('concurrent session starts of one user never leave more than SESSION_MAX_PER_USER live sessions', async () => {
+    // Logins queue at the argon2 gate, so they rarely overlap: start sessions directly, all at once.
+    const account = await registerUser(t, 'sessions-max-race');
+    const sessions = t.app.get(SessionsService);
+    await Promise.all(Array.from({ length: 8 }, () => sessions.start(account.id, 0)));
+    const placeholder = t.db.kind === 'postgres' ? '$1' : '?';
+    const rows: unknown[] = await t.app
+      .get(DataSource)
+      .query(`SELECT id FROM sessions WHERE user_id = ${placeholder} AND revoked_at IS NULL`, [account.id]);
+    assert.equal(rows.length, MAX);
   });
 });

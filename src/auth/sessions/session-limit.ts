@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { KeyedMutex } from '../../api-keys/keyed-mutex.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { User } from '../../users/user.entity.js';
 import { liveSessionsOf } from './live-sessions.js';
@@ -16,9 +15,6 @@ import { SecurityChanges } from './security-change.js';
  */
 @Injectable()
 export class SessionLimit {
-  /** On SQLite, concurrent transactions share one connection: count-then-revoke is serialised per user here. */
-  private readonly perUser = new KeyedMutex();
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -30,28 +26,27 @@ export class SessionLimit {
     const max = this.config.sessions.maxPerUser;
     // No limit: one plain transaction, as before the policy existed (login's cost unchanged).
     if (max === undefined) return this.dataSource.transaction(insert);
-    await this.perUser.run(userId, () =>
-      this.changes.commit(async (change) => {
-        const { manager } = change;
-        // Several instances on PostgreSQL: the user's row lock orders concurrent logins of one user.
-        if (manager.connection.options.type === 'postgres') {
-          await manager
-            .createQueryBuilder(User, 'u')
-            .select('u.id')
-            .where('u.id = :userId', { userId })
-            .setLock('pessimistic_write')
-            .getOne();
-        }
-        await insert(manager);
-        const live = await liveSessionsOf(manager, userId, this.config)
-          .select(['s.id', 's.createdAt'])
-          .orderBy('s.createdAt', 'DESC')
-          .addOrderBy('s.id', 'DESC')
-          .getMany();
-        // The new session keeps its place; of the others, the newest max − 1 stay and the rest end.
-        const others = live.filter((session) => session.id !== sessionId);
-        for (const session of others.slice(max - 1)) await change.revokeSession(session.id);
-      }),
-    );
+    // SQLite runs one write transaction at a time (the lane of request-transaction.ts); on
+    // PostgreSQL, the user's row lock orders concurrent logins of one user, across instances too.
+    await this.changes.commit(async (change) => {
+      const { manager } = change;
+      if (manager.connection.options.type === 'postgres') {
+        await manager
+          .createQueryBuilder(User, 'u')
+          .select('u.id')
+          .where('u.id = :userId', { userId })
+          .setLock('pessimistic_write')
+          .getOne();
+      }
+      await insert(manager);
+      const live = await liveSessionsOf(manager, userId, this.config)
+        .select(['s.id', 's.createdAt'])
+        .orderBy('s.createdAt', 'DESC')
+        .addOrderBy('s.id', 'DESC')
+        .getMany();
+      // The new session keeps its place; of the others, the newest max − 1 stay and the rest end.
+      const others = live.filter((session) => session.id !== sessionId);
+      for (const session of others.slice(max - 1)) await change.revokeSession(session.id);
+    });
   }
 }
