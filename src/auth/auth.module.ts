@@ -16,6 +16,7 @@ import { RefreshToken } from './sessions/refresh-token.entity.js';
 import { Session } from './sessions/session.entity.js';
 import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
+import { SessionDataRetention } from './sessions/session-data-retention.js';
 import { SessionLimit } from './sessions/session-limit.js';
 import { SessionManagement } from './sessions/session-management.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
@@ -42,6 +43,7 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     RevocationSync,
     SecurityChanges,
     SessionLimit,
+    SessionDataRetention,
     SessionsService,
     SessionManagement,
     LoginLockout,

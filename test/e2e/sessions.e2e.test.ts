@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { SessionDataRetention } from '../../src/auth/sessions/session-data-retention.js';
 import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
 import { startTestAppWithAdmin } from '../support/app-with-admin.js';
 import { portOf } from '../support/clients.js';
@@ -167,6 +168,24 @@ describe('sessions a user can see and end', () => {
     const self = await t.http.delete(`/api/v1/auth/sessions/${sidOf(kept)}`).set(...bearer(kept.accessToken));
     assert.equal(self.status, 204);
     assert.equal((await me(t, kept.accessToken)).status, 401);
+  });
+
+  it('erases the address and user agent of ended sessions and keeps those of live ones', async () => {
+    const account = await registerUser(t, 'sessions-retention');
+    const headers = { 'User-Agent': 'Retention/1.0', 'X-Forwarded-For': '192.0.2.10' };
+    const live = await loginAs(t, account, '127.0.0.85', headers);
+    const ended = await loginAs(t, account, '127.0.0.85', headers);
+    assert.equal((await t.http.delete(`/api/v1/auth/sessions/${sidOf(ended)}`).set(...bearer(live.accessToken))).status, 204);
+    assert.notEqual((await sessionRow(t, sidOf(ended))).last_ip, null, 'kept until the next pass');
+
+    assert.ok((await t.app.get(SessionDataRetention).purge()) >= 1);
+    const endedRow = await sessionRow(t, sidOf(ended));
+    assert.equal(endedRow.last_ip, null);
+    assert.equal(endedRow.last_user_agent, null);
+    assert.notEqual(endedRow.revoked_at, null, 'the row and its revocation stay');
+    const [item] = await listSessions(t, live.accessToken);
+    assert.equal(item!.ipAddress, '192.0.2.10', 'a live session keeps its data');
+    assert.equal(item!.userAgent, 'Retention/1.0');
   });
 
   it('another user’s session id is a 404 and ends nothing', async () => {
