@@ -53,6 +53,14 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
   ],
-  exports: [SessionsService, SessionManagement, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule, AccessDeclarationVerifier],
+  exports: [
+    SessionsService,
+    SessionManagement,
+    SecurityChanges,
+    PasswordHasher,
+    AdminProvisioner,
+    UsersModule,
+    AccessDeclarationVerifier,
+  ],
 })
 export class AuthModule {}

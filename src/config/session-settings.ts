@@ -6,7 +6,7 @@ export const DEFAULT_SESSION_ABSOLUTE_TTL_SECONDS = 2_592_000;
 
 /**
  * SESSION_ABSOLUTE_TTL bounds a session from its login: a refresh never extends it, and the
- * refresh and access tokens it issues expire no later (docs/authentication.md#sessions).
+ * refresh and access tokens it issues expire no later (docs/account-lifecycle.md#sessions).
  * SESSION_MAX_PER_USER is unset by default (no limit); when set, a login beyond it ends the
  * user's oldest live sessions. 0 is refused rather than read as "unlimited": a typo must not
  * silently turn a limit off.
