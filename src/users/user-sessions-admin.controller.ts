@@ -1,5 +1,5 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator.js';
 import { Roles } from '../auth/access/access.decorators.js';
 import { CurrentUser } from '../auth/access/current-principal.decorator.js';
@@ -16,6 +16,8 @@ export class UserSessionsAdminController {
   constructor(private readonly sessions: SessionManagement) {}
 
   @Audited('user.sessions.end')
+  @ApiOperation({ summary: 'End every session of an account' })
+  @ApiNoContentResponse({ description: 'Every session ended: the account’s tokens are refused at once' })
   @Delete(':id/sessions')
   @HttpCode(204)
   async endAll(@CurrentUser() actor: UserPrincipal, @Param('id', uuidParam()) id: string): Promise<void> {

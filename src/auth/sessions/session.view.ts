@@ -1,19 +1,27 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { Session } from './session.entity.js';
 
 /** One of the caller's live sessions as GET /api/v1/auth/sessions shows it (docs/http-contract.md#auth). */
-export interface SessionView {
+export class SessionView {
+  @ApiProperty({ format: 'uuid' })
   id: string;
   /** The login that started the session. */
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
   /** The last login or refresh (access-token use is not recorded: docs/account-lifecycle.md#sessions). */
+  @ApiProperty({ format: 'date-time' })
   lastUsedAt: string;
   /** When the session ends at the latest (SESSION_ABSOLUTE_TTL), refreshed or not. */
+  @ApiProperty({ format: 'date-time' })
   expiresAt: string;
   /** Client address at the last use; null when it was not an IP address. */
+  @ApiProperty({ type: 'string', nullable: true })
   ipAddress: string | null;
   /** User-Agent at the last use, bounded and escaped; null when none was sent. */
+  @ApiProperty({ type: 'string', nullable: true, maxLength: 256 })
   userAgent: string | null;
   /** True for the session of the access token making this request. */
+  @ApiProperty()
   current: boolean;
 }
 

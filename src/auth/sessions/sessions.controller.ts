@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../../audit/audited.decorator.js';
 import { PaginationQuery, type Page } from '../../common/pagination.query.js';
 import { uuidParam } from '../../common/uuid-param.pipe.js';
@@ -20,6 +20,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionManagement) {}
 
   @Audited('auth.session.list')
+  @ApiOperation({ summary: 'List the caller’s live sessions' })
   @Authenticated()
   @Get()
   list(@CurrentUser() principal: UserPrincipal, @Query() query: PaginationQuery): Promise<Page<SessionView>> {
@@ -27,6 +28,8 @@ export class SessionsController {
   }
 
   @Audited('auth.session.end')
+  @ApiOperation({ summary: 'End one of the caller’s sessions' })
+  @ApiNoContentResponse({ description: 'Ended: its access and refresh tokens are refused at once' })
   @Authenticated()
   @Delete(':id')
   @HttpCode(204)
