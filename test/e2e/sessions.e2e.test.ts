@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { loadConfig } from '../../src/config/load-config.js';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import { SessionActivity1765065600000 } from '../../src/database/migrations/1765065600000-session-activity.js';
+import { MIGRATIONS } from '../../src/database/migrations/index.js';
 import { CONTROL_CHARACTERS } from '../../src/common/unsafe-characters.js';
 import { SessionDataRetention } from '../../src/auth/sessions/session-data-retention.js';
 import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
@@ -342,5 +346,48 @@ describe('SESSION_MAX_PER_USER: a login beyond it ends the oldest sessions', () 
       .get(DataSource)
       .query(`SELECT id FROM sessions WHERE user_id = ${placeholder} AND revoked_at IS NULL`, [account.id]);
     assert.equal(rows.length, MAX);
+  });
+});
+
+describe('migration 1765065600000 on a database with sessions', () => {
+  it('gives existing sessions their login plus 30 days and their latest refresh as last use; nobody is logged out', async () => {
+    const db = await createTestDatabase();
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, ...db.secrets });
+    const before = MIGRATIONS.slice(0, MIGRATIONS.indexOf(SessionActivity1765065600000));
+    const open = (migrations: typeof MIGRATIONS) =>
+      new DataSource({ ...buildDataSourceOptions(config), migrations } as DataSourceOptions).initialize();
+    try {
+      const old = await open(before);
+      await old.runMigrations({ transaction: 'each' });
+      const p = (n: number) => (db.kind === 'postgres' ? `$${n}` : '?');
+      const session = '11111111-1111-4111-8111-111111111111';
+      await old.query(`INSERT INTO sessions (id, user_id, created_at, token_version) VALUES (${p(1)}, ${p(2)}, ${p(3)}, 0)`, [
+        session,
+        '22222222-2222-4222-8222-222222222222',
+        '2026-11-20T08:00:00.123Z',
+      ]);
+      for (const [id, createdAt] of [
+        ['33333333-3333-4333-8333-333333333333', '2026-11-20T08:00:00.123Z'],
+        ['44444444-4444-4444-8444-444444444444', '2026-11-29T17:30:00.456Z'],
+      ]) {
+        await old.query(
+          `INSERT INTO refresh_tokens (id, session_id, token_hash, created_at, expires_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`,
+          [id, session, id.replaceAll('-', ''), createdAt, '2026-12-13T17:30:00.456Z'],
+        );
+      }
+      await old.destroy();
+
+      const upgraded = await open(MIGRATIONS);
+      await upgraded.runMigrations({ transaction: 'each' });
+      const [row] = await upgraded.query(`SELECT * FROM sessions WHERE id = ${p(1)}`, [session]);
+      await upgraded.destroy();
+      assert.equal(row.absolute_expires_at, '2026-12-20T08:00:00.123Z', 'created_at + 30 days, same text format');
+      assert.equal(row.last_used_at, '2026-11-29T17:30:00.456Z', 'the latest refresh');
+      assert.equal(row.last_ip, null);
+      assert.equal(row.last_user_agent, null);
+      assert.equal(row.revoked_at, null);
+    } finally {
+      await db.drop();
+    }
   });
 });
