@@ -1,4 +1,4 @@
-import type { Scope } from '../auth/access/access.decorators.js';
+import type { Scope } from '../access/access.decorators.js';
 import { displayPrefix } from './api-key-format.js';
 import type { ApiKey } from './api-key.entity.js';
 

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { Audited } from '../audit/audited.decorator.js';
+import { Audited } from '../access/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access/access.decorators.js';
-import { CurrentUser } from '../auth/access/current-principal.decorator.js';
-import type { UserPrincipal } from '../auth/access/principal.js';
+import { Roles } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import type { ApiKeyView } from './api-key-view.js';
 import { ApiKeysService, type ApiKeyWithSecret } from './api-keys.service.js';

@@ -1,11 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles, Scopes } from '../auth/access/access.decorators.js';
+import { Roles, Scopes } from '../access/access.decorators.js';
 import type { Page } from '../common/pagination.query.js';
 import type { AuditEventView } from './audit-event-view.js';
 import { AuditEventsService } from './audit-events.service.js';
 import { AuditVerifier, type ChainVerification } from './audit-verifier.js';
-import { Audited } from './audited.decorator.js';
+import { Audited } from '../access/audited.decorator.js';
 import { AuditEventsQuery } from './dto/audit-events.query.js';
 
 /** The audit trail for auditors and admins, or keys with `audit:read` (docs/http-contract.md#audit-events). */

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
-import { Audited } from '../audit/audited.decorator.js';
+import { Audited } from '../access/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { clientOf } from '../http/client-context.js';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator.js';
 import type { UserView } from '../users/user-view.js';
-import { Authenticated, Public } from './access/access.decorators.js';
-import { CurrentUser } from './access/current-principal.decorator.js';
-import type { UserPrincipal } from './access/principal.js';
+import { Authenticated, Public } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';

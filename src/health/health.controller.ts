@@ -2,7 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../auth/access/access.decorators.js';
+import { Public } from '../access/access.decorators.js';
+import { NotAudited } from '../access/audited.decorator.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownHealthIndicator } from './shutdown.health.js';
 
@@ -13,6 +14,7 @@ import { ShutdownHealthIndicator } from './shutdown.health.js';
  * never take a healthy instance out of its load balancer.
  */
 @Public()
+@NotAudited('probes carry no actor and no data; a refused probe (4xx) is still recorded')
 @SkipThrottle()
 @ApiTags('operations')
 @Controller('health')

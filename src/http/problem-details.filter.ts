@@ -1,7 +1,7 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { AuditRecorder } from '../audit/audit-recorder.js';
+import { AuditTrail } from './audit-trail.js';
 import { mapToProblem, type MappedProblem, type ProblemBody } from './problem-mapper.js';
 import { requestIdOf } from './request-id.middleware.js';
 
@@ -14,7 +14,7 @@ import { requestIdOf } from './request-id.middleware.js';
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(
     private readonly logger: PinoLogger,
-    private readonly audit: AuditRecorder,
+    private readonly audit: AuditTrail,
   ) {
     this.logger.setContext('ProblemDetailsFilter');
   }

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database-unavailable.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
+import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import { ProblemException, type FieldError } from './problem.exception.js';
 
 export interface ProblemBody {

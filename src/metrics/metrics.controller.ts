@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
-import { Scopes } from '../auth/access/access.decorators.js';
+import { Scopes } from '../access/access.decorators.js';
+import { Audited } from '../access/audited.decorator.js';
 import { MetricsRegistry } from './metrics.registry.js';
 
 /**
@@ -16,6 +17,7 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}
 
   /** Returned, not written with @Res(), so the response passes the audit interceptor like any other. */
+  @Audited('metrics.read')
   @Get()
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')

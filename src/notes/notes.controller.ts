@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { Audited } from '../audit/audited.decorator.js';
+import { Audited } from '../access/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles, Scopes } from '../auth/access/access.decorators.js';
-import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
-import type { Principal } from '../auth/access/principal.js';
+import { Roles, Scopes } from '../access/access.decorators.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { CreateNoteDto } from './dto/create-note.dto.js';

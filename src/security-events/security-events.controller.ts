@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Audited } from '../audit/audited.decorator.js';
-import { Roles, Scopes } from '../auth/access/access.decorators.js';
+import { Audited } from '../access/audited.decorator.js';
+import { Roles, Scopes } from '../access/access.decorators.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
 import type { SecurityEventView } from './security-event-view.js';
 import { SecurityEventsService } from './security-events.service.js';

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/access/access.decorators.js';
+import type { Role } from '../access/access.decorators.js';
 import type { User } from './user.entity.js';
 
 /** The only shape of a user that leaves the server (docs/http-contract.md#auth): never a hash, key or token. */

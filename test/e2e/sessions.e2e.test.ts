@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { SessionActivity1765065600000 } from '../../src/database/migrations/1765065600000-session-activity.js';
 import { MIGRATIONS } from '../../src/database/migrations/index.js';
-import { CONTROL_CHARACTERS } from '../../src/common/unsafe-characters.js';
+import { CONTROL_CHARACTERS } from '../../src/http/unsafe-characters.js';
 import { SessionDataRetention } from '../../src/auth/sessions/session-data-retention.js';
 import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
 import { startTestAppWithAdmin } from '../support/app-with-admin.js';

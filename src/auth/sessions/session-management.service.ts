@@ -5,7 +5,7 @@ import type { Page } from '../../common/pagination.query.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { User } from '../../users/user.entity.js';
-import type { UserPrincipal } from '../access/principal.js';
+import type { UserPrincipal } from '../../access/principal.js';
 import { liveSessionsOf } from './live-sessions.js';
 import { SecurityChanges } from './security-change.js';
 import { sessionDeadline } from './session-lifetime.js';

@@ -1,11 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Audited } from '../../audit/audited.decorator.js';
+import { Audited } from '../../access/audited.decorator.js';
 import { PaginationQuery, type Page } from '../../common/pagination.query.js';
 import { uuidParam } from '../../common/uuid-param.pipe.js';
-import { Authenticated } from '../access/access.decorators.js';
-import { CurrentUser } from '../access/current-principal.decorator.js';
-import type { UserPrincipal } from '../access/principal.js';
+import { Authenticated } from '../../access/access.decorators.js';
+import { CurrentUser } from '../../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../../access/principal.js';
 import { SessionManagement } from './session-management.service.js';
 import type { SessionView } from './session.view.js';
 

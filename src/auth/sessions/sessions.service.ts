@@ -13,6 +13,19 @@ import { cappedExpiry, sessionDeadline } from './session-lifetime.js';
 import { SessionLimit } from './session-limit.js';
 import { Session } from './session.entity.js';
 
+/**
+ * The columns refresh and logout decide on: not the encrypted address and user agent, so they
+ * cost no decryption, and a tampered one cannot stop a logout (it only fails the session list).
+ */
+const SESSION_STATE = {
+  id: true,
+  userId: true,
+  createdAt: true,
+  tokenVersion: true,
+  revokedAt: true,
+  absoluteExpiresAt: true,
+} as const;
+
 export type RotationResult =
   | {
       readonly ok: true;
@@ -85,7 +98,9 @@ export class SessionsService {
     const tokens = this.dataSource.getRepository(RefreshToken);
     const token = await tokens.findOne({ where: { tokenHash: this.hasher.hash(presented) } });
     if (!token) return { ok: false };
-    const session = await this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId } });
+    const session = await this.dataSource
+      .getRepository(Session)
+      .findOne({ where: { id: token.sessionId }, select: SESSION_STATE });
     if (!session || session.revokedAt !== null || token.expiresAt.getTime() <= Date.now()) return { ok: false };
     // SESSION_ABSOLUTE_TTL: past its deadline a session is over, however recently it was refreshed.
     const deadline = sessionDeadline(session, this.config);
@@ -155,7 +170,9 @@ export class SessionsService {
     const token = await this.dataSource
       .getRepository(RefreshToken)
       .findOne({ where: { tokenHash: this.hasher.hash(presented) } });
-    return token ? this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId } }) : null;
+    return token
+      ? this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId }, select: SESSION_STATE })
+      : null;
   }
 
   private newToken(): string {

@@ -1,9 +1,9 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Audited } from '../audit/audited.decorator.js';
-import { Roles } from '../auth/access/access.decorators.js';
-import { CurrentUser } from '../auth/access/current-principal.decorator.js';
-import type { UserPrincipal } from '../auth/access/principal.js';
+import { Audited } from '../access/audited.decorator.js';
+import { Roles } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { SessionManagement } from '../auth/sessions/session-management.service.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 

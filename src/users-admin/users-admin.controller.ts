@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { Audited } from '../audit/audited.decorator.js';
+import { Audited } from '../access/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/access/access.decorators.js';
-import { CurrentUser } from '../auth/access/current-principal.decorator.js';
-import type { UserPrincipal } from '../auth/access/principal.js';
+import { Roles } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
-import type { UserView } from './user-view.js';
+import type { UserView } from '../users/user-view.js';
 import { UsersAdminService } from './users-admin.service.js';
 
 /** User administration (docs/http-contract.md#users): admins only (OWASP API5:2023 function-level authorization). */
