@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LivenessView } from './liveness.view.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../access/access.decorators.js';
 import { NotAudited } from '../access/audited.decorator.js';
@@ -26,11 +27,14 @@ export class HealthController {
     private readonly shutdown: ShutdownHealthIndicator,
   ) {}
 
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: LivenessView })
   @Get('live')
-  live(): { status: 'ok' } {
+  live(): LivenessView {
     return { status: 'ok' };
   }
 
+  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer and no shutdown is under way' })
   @Get('ready')
   @HealthCheck()
   ready() {

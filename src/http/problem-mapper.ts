@@ -22,7 +22,7 @@ export interface MappedProblem {
 }
 
 /** Generic, fixed texts: the only details a client sees for errors we did not word ourselves. */
-const GENERIC_DETAIL: Record<number, string> = {
+export const GENERIC_DETAIL: Readonly<Record<number, string>> = {
   400: 'The request is invalid.',
   401: 'Authentication is required.',
   403: 'You are not allowed to perform this action.',
