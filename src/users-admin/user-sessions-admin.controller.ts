@@ -1,5 +1,5 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../access/audited.decorator.js';
 import { Roles } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-principal.decorator.js';
@@ -9,7 +9,6 @@ import { uuidParam } from '../common/uuid-param.pipe.js';
 
 /** An admin logs a user out everywhere (docs/http-contract.md#users): every session, at once, on every instance. */
 @ApiTags('users')
-@ApiBearerAuth()
 @Roles('admin')
 @Controller({ path: 'users', version: '1' })
 export class UserSessionsAdminController {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '../../common/page.view.js';
 import type { Session } from './session.entity.js';
 
 /** One of the caller's live sessions as GET /api/v1/auth/sessions shows it (docs/http-contract.md#auth). */
@@ -36,3 +37,6 @@ export function toSessionView(session: Session, deadline: Date, currentSessionId
     current: session.id === currentSessionId,
   };
 }
+
+/** One page of the caller's live sessions. */
+export class SessionPage extends PageOf(SessionView) {}

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../../access/audited.decorator.js';
 import { PaginationQuery, type Page } from '../../common/pagination.query.js';
 import { uuidParam } from '../../common/uuid-param.pipe.js';
@@ -7,20 +7,20 @@ import { Authenticated } from '../../access/access.decorators.js';
 import { CurrentUser } from '../../access/current-principal.decorator.js';
 import type { UserPrincipal } from '../../access/principal.js';
 import { SessionManagement } from './session-management.service.js';
-import type { SessionView } from './session.view.js';
+import { SessionPage, type SessionView } from './session.view.js';
 
 /**
  * The caller's own sessions (docs/http-contract.md#auth): a bearer access token only. An API key
  * is refused (403): a machine credential does not manage its owner's logins.
  */
 @ApiTags('auth')
-@ApiBearerAuth()
 @Controller({ path: 'auth/sessions', version: '1' })
 export class SessionsController {
   constructor(private readonly sessions: SessionManagement) {}
 
   @Audited('auth.session.list')
   @ApiOperation({ summary: 'List the caller’s live sessions' })
+  @ApiOkResponse({ type: SessionPage })
   @Authenticated()
   @Get()
   list(@CurrentUser() principal: UserPrincipal, @Query() query: PaginationQuery): Promise<Page<SessionView>> {
