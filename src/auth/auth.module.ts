@@ -12,10 +12,15 @@ import { MfaPolicyGuard } from './mfa/mfa-policy.guard.js';
 import { MfaController } from './mfa/mfa.controller.js';
 import { Reauthentication } from './mfa/reauthentication.service.js';
 import { SecondFactor } from './mfa/second-factor.service.js';
+import { StepUpCheck } from './mfa/step-up.js';
 import { TotpEnrolment } from './mfa/totp-enrolment.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
+import { SessionDataRetention } from './sessions/session-data-retention.js';
+import { SessionLimit } from './sessions/session-limit.js';
+import { SessionManagement } from './sessions/session-management.service.js';
+import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { AuthorizationServerMetadataController } from './tokens/authorization-server-metadata.controller.js';
@@ -32,7 +37,14 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  */
 @Module({
   imports: [PassportModule, UsersModule, DpopModule],
-  controllers: [AuthController, MfaController, MfaAdminController, JwksController, AuthorizationServerMetadataController],
+  controllers: [
+    AuthController,
+    MfaController,
+    MfaAdminController,
+    SessionsController,
+    JwksController,
+    AuthorizationServerMetadataController,
+  ],
   providers: [
     JwtKeySet,
     AccessTokenService,
@@ -42,7 +54,10 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     PasswordHasher,
     RevocationSync,
     SecurityChanges,
+    SessionLimit,
+    SessionDataRetention,
     SessionsService,
+    SessionManagement,
     LoginLockout,
     AuthService,
     SecondFactor,
@@ -51,7 +66,17 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     Reauthentication,
     AdminProvisioner,
     MfaPolicyGuard,
+    StepUpCheck,
   ],
-  exports: [SecondFactor, MfaPolicyGuard, SessionsService, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule],
+  exports: [
+    SecondFactor,
+    MfaPolicyGuard,
+    SessionsService,
+    SessionManagement,
+    SecurityChanges,
+    PasswordHasher,
+    AdminProvisioner,
+    UsersModule,
+  ],
 })
 export class AuthModule {}

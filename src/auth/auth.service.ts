@@ -85,8 +85,8 @@ export class AuthService {
     if (mfa) return this.mfaLogin.challenge(user);
     // The version read before the password was verified: a change that committed meanwhile outlives this login.
     const authentication = passwordAuthentication();
-    const session = await this.sessions.start(user.id, user.tokenVersion, authentication, dpopJkt);
-    return this.tokenPair(user, session.sessionId, session.refreshToken, authentication, dpopJkt);
+    const session = await this.sessions.start(user.id, user.tokenVersion, authentication, dpopJkt, client);
+    return this.tokenPair(user, session.sessionId, session.refreshToken, authentication, dpopJkt, session.expiresAt);
   }
 
   async refresh(refreshToken: string, client: ClientContext, dpopJkt: string | null = null): Promise<TokenPairView> {
@@ -99,6 +99,7 @@ export class AuthService {
       rotated.refreshToken,
       rotated.authentication,
       rotated.dpopJkt,
+      rotated.expiresAt,
     );
   }
 
@@ -153,13 +154,15 @@ export class AuthService {
     return user;
   }
 
+  /** `notAfter`: the session's absolute deadline, which the access token does not outlive. */
   private tokenPair(
     user: Pick<User, 'id' | 'tokenVersion'>,
     sessionId: string,
     refreshToken: string,
     authentication: SessionAuthentication,
     dpopJkt: string | null,
+    notAfter: Date,
   ): TokenPairView {
-    return tokenPairOf(this.tokens, user, { id: sessionId, refreshToken, authentication, dpopJkt });
+    return tokenPairOf(this.tokens, user, { id: sessionId, refreshToken, authentication, dpopJkt, expiresAt: notAfter });
   }
 }

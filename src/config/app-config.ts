@@ -44,6 +44,13 @@ export interface AppConfig {
   readonly fieldEncryptionKeys: readonly FieldKey[];
   readonly blindIndexKey: Buffer;
   readonly apiKeyPepper: Buffer;
+  /** Session lifetime and concurrent-session policy (src/config/session-settings.ts). */
+  readonly sessions: {
+    /** Seconds from login after which no refresh is accepted and no token of the session is valid. */
+    readonly absoluteTtlSeconds: number;
+    /** Live sessions one user may hold; a login beyond it ends the oldest. Undefined: no limit. */
+    readonly maxPerUser: number | undefined;
+  };
   /** Live (unrevoked, unexpired) API keys one user may hold at once. */
   readonly apiKeysMaxPerUser: number;
   readonly redisUrl: string | undefined;

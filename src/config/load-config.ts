@@ -9,6 +9,7 @@ import { readBool, readEnum, readInt, readOptional, readString, type Env } from 
 import { parseCorsOrigins, parseTrustProxy } from './network-settings.js';
 import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
 import { readSecret } from './secret-sources.js';
+import { parseSessionSettings } from './session-settings.js';
 
 export interface LoadConfigOptions {
   /** Where development keeps generated secrets (tests point this at a temp dir). */
@@ -101,6 +102,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     fieldEncryptionKeys,
     blindIndexKey,
     apiKeyPepper,
+    sessions: parseSessionSettings(env),
     apiKeysMaxPerUser: readInt(env, 'API_KEYS_MAX_PER_USER', 25, 1, 10_000),
     redisUrl: readSecret(env, 'REDIS_URL'),
     redisCircuit: {

@@ -18,7 +18,8 @@ export type SecurityEventType =
   | 'admin_account_takeover'
   | 'mfa_enabled'
   | 'mfa_disabled'
-  | 'mfa_reset_by_admin';
+  | 'mfa_reset_by_admin'
+  | 'sessions_revoked_by_admin';
 
 /**
  * Flat, non-sensitive facts only: never plaintext, ciphertext, tokens or passwords. `ip` and

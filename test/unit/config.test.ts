@@ -182,6 +182,21 @@ describe('configuration', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' }).trustProxy, 1);
   });
 
+  it('defaults to a 30-day absolute session lifetime and no session limit, and refuses malformed session settings', () => {
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test' }).sessions, { absoluteTtlSeconds: 2_592_000, maxPerUser: undefined });
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', SESSION_ABSOLUTE_TTL: '86400', SESSION_MAX_PER_USER: '5' }).sessions, {
+      absoluteTtlSeconds: 86_400,
+      maxPerUser: 5,
+    });
+    for (const value of ['0', '-1', '30d', '31536001']) {
+      assertConfigError(() => loadConfig({ NODE_ENV: 'test', SESSION_ABSOLUTE_TTL: value }), 'SESSION_ABSOLUTE_TTL');
+    }
+    // 0 is not "unlimited" (unset is): a typo must not silently turn the limit off.
+    for (const value of ['0', 'unlimited', '10001']) {
+      assertConfigError(() => loadConfig({ NODE_ENV: 'test', SESSION_MAX_PER_USER: value }), 'SESSION_MAX_PER_USER');
+    }
+  });
+
   it('refuses CORS_ORIGINS entries that are not scheme://host[:port] origins, naming the variable', () => {
     for (const value of [
       'null',

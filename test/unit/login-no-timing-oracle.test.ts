@@ -86,10 +86,10 @@ describe('login has no timing or response oracle', () => {
       collaborator<SessionsService>({
         start: async () => {
           sessionsStarted++;
-          return { sessionId: 'session', refreshToken: 'rt_refresh' };
+          return { sessionId: 'session', refreshToken: 'rt_refresh', expiresAt: new Date(Date.now() + 60_000) };
         },
       }),
-      collaborator<AccessTokenService>({ issue: () => ({ token: 'access', jti: 'jti' }), ttlSeconds: 900 }),
+      collaborator<AccessTokenService>({ issue: () => ({ token: 'access', jti: 'jti', expiresIn: 900 }), ttlSeconds: 900 }),
       new LoginLockout(store, config, { record: (type, details) => events.push({ type, details }) }),
       new BlindIndexService(randomBytes(32)),
       // No account here has a second factor: login's answers are those of a password-only account.

@@ -98,12 +98,13 @@ export class MfaLogin {
     if (spent.affected !== 1) throw invalidCredentials();
 
     const authentication = multiFactorAuthentication();
-    const session = await this.sessions.start(user.id, challenge.tokenVersion, authentication, dpopJkt);
+    const session = await this.sessions.start(user.id, challenge.tokenVersion, authentication, dpopJkt, client);
     return tokenPairOf(this.tokens, user, {
       id: session.sessionId,
       refreshToken: session.refreshToken,
       authentication,
       dpopJkt,
+      expiresAt: session.expiresAt,
     });
   }
 }

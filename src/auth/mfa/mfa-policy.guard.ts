@@ -4,8 +4,8 @@ import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { MFA_ENROLMENT_KEY, STEP_UP_KEY } from '../../access/access.decorators.js';
-import { principalOf, type UserPrincipal } from '../../access/principal.js';
-import { SecondFactor } from './second-factor.service.js';
+import { principalOf } from '../../access/principal.js';
+import { StepUpCheck } from './step-up.js';
 
 interface MfaRule {
   readonly stepUp: boolean;
@@ -21,17 +21,14 @@ const rules = new WeakMap<Function, Map<Function, MfaRule>>();
  * 1. MFA_REQUIRED_ROLES (ASVS 6.3.3): a user of such a role whose token has no `otp` in `amr` —
  *    they have no second factor yet — reaches only the routes marked @MfaEnrolment(); everything
  *    else is a 403 that says what to do. Their role is read fresh on every request (the strategy).
- * 2. @StepUp() routes (ASVS 7.5.1, 7.5.3): `auth_time` within STEP_UP_MAX_AGE and, when the user
- *    has a second factor, `otp` in `amr`; else 401 with `WWW-Authenticate: Bearer
- *    error="insufficient_user_authentication"` (RFC 9470) naming the max age, and the way back
- *    is POST /api/v1/auth/reauthenticate.
+ * 2. @StepUp() routes (ASVS 7.5.1, 7.5.3): a recent and, with MFA, strong authentication (step-up.ts).
  */
 @Injectable()
 export class MfaPolicyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly secondFactor: SecondFactor,
+    private readonly stepUp: StepUpCheck,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,24 +43,8 @@ export class MfaPolicyGuard implements CanActivate {
           '(POST /api/v1/auth/mfa/totp/setup, then /confirm) and refresh your token, or log in with your code.',
       });
     }
-    if (rule.stepUp) await this.requireRecentAuthentication(principal, passedSecondFactor);
+    if (rule.stepUp) await this.stepUp.require(principal);
     return true;
-  }
-
-  private async requireRecentAuthentication(principal: UserPrincipal, passedSecondFactor: boolean): Promise<void> {
-    const maxAge = this.config.mfa.stepUpMaxAgeSeconds;
-    const age = Math.floor(Date.now() / 1000) - principal.authTime;
-    const needsFactor = !passedSecondFactor && (await this.secondFactor.isEnabled(principal.userId));
-    if (age <= maxAge && !needsFactor) return;
-    const what = needsFactor ? 'with your second factor' : `within the last ${maxAge} seconds`;
-    throw new ProblemException(401, {
-      detail: `This action needs a recent authentication ${what}: POST /api/v1/auth/reauthenticate, then retry with the new token.`,
-      headers: {
-        'WWW-Authenticate':
-          'Bearer realm="api", error="insufficient_user_authentication", ' +
-          `error_description="A recent authentication is required", max_age=${maxAge}`,
-      },
-    });
   }
 
   private ruleOf(handler: Function, controller: Function): MfaRule {

@@ -48,17 +48,27 @@ export class AccessTokenService {
     return this.config.jwt.accessTtlSeconds;
   }
 
+  /**
+   * `notAfter`: the session's absolute deadline (SESSION_ABSOLUTE_TTL); the token then lives less
+   * than JWT_ACCESS_TTL, so no token outlives its session. `expiresIn` is the lifetime granted.
+   */
   issue(subject: {
     userId: string;
     sessionId: string;
     tokenVersion: number;
     authentication: SessionAuthentication;
     dpopJkt?: string | null;
+    notAfter?: Date;
   }): {
     token: string;
     jti: string;
+    expiresIn: number;
   } {
     const jti = randomUUID();
+    const untilDeadline =
+      subject.notAfter === undefined ? Infinity : Math.floor((subject.notAfter.getTime() - Date.now()) / 1000);
+    // At least one second: jsonwebtoken then still writes exp (and the verifier refuses a token without).
+    const expiresIn = Math.max(1, Math.min(this.config.jwt.accessTtlSeconds, untilDeadline));
     const claims = {
       sid: subject.sessionId,
       tv: subject.tokenVersion,
@@ -74,8 +84,8 @@ export class AccessTokenService {
       audience: this.config.jwt.audience,
       subject: subject.userId,
       jwtid: jti,
-      expiresIn: this.config.jwt.accessTtlSeconds,
+      expiresIn,
     });
-    return { token, jti };
+    return { token, jti, expiresIn };
   }
 }

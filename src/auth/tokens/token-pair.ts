@@ -11,15 +11,18 @@ export function tokenPairOf(
     readonly authentication: SessionAuthentication;
     /** The DPoP key the session is bound to (RFC 9449), null for Bearer tokens. */
     readonly dpopJkt: string | null;
+    /** The session's absolute deadline (SESSION_ABSOLUTE_TTL): the access token does not outlive it. */
+    readonly expiresAt: Date;
   },
 ): TokenPairView {
-  const { token } = tokens.issue({
+  const { token, expiresIn } = tokens.issue({
     userId: user.id,
     sessionId: session.id,
     tokenVersion: user.tokenVersion,
     authentication: session.authentication,
     dpopJkt: session.dpopJkt,
+    notAfter: session.expiresAt,
   });
   const tokenType = session.dpopJkt === null ? 'Bearer' : 'DPoP';
-  return { accessToken: token, refreshToken: session.refreshToken, tokenType, expiresIn: tokens.ttlSeconds };
+  return { accessToken: token, refreshToken: session.refreshToken, tokenType, expiresIn };
 }

@@ -94,9 +94,13 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'POST /api/v1/auth/mfa/verify': every(200),
   'POST /api/v1/auth/reauthenticate': every(200, 401),
   'DELETE /api/v1/users/{id}/mfa': { ...adminOnly, admin: 204 },
+  'GET /api/v1/auth/sessions': every(200, 401),
+  // The owner's session; anyone else's answer is the same as for an unknown id.
+  'DELETE /api/v1/auth/sessions/{id}': ownerOnly(204, 404),
   'GET /api/v1/users': adminOnly,
   'GET /api/v1/users/{id}': adminOnly,
   'PATCH /api/v1/users/{id}': adminOnly,
+  'DELETE /api/v1/users/{id}/sessions': { ...adminOnly, admin: 204 },
   'POST /api/v1/notes': withKeys(every(201, 401), { 'key:notes:write': 201 }),
   'GET /api/v1/notes': withKeys(every(200, 401), { 'key:notes:read': 200 }),
   'GET /api/v1/notes/{id}': withKeys(

@@ -128,10 +128,15 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
     }
     return auth(ctx.t.http.delete(`/api/v1/users/${target}/mfa`));
   },
+  'GET /api/v1/auth/sessions': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/auth/sessions')),
+  'DELETE /api/v1/auth/sessions/{id}': async (ctx, _a, auth) =>
+    auth(ctx.t.http.delete(`/api/v1/auth/sessions/${await freshSession(ctx)}`)),
   'GET /api/v1/users': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/users')),
   'GET /api/v1/users/{id}': async (ctx, _a, auth) => auth(ctx.t.http.get(`/api/v1/users/${ctx.people.stranger.id}`)),
   'PATCH /api/v1/users/{id}': async (ctx, _a, auth) =>
     auth(ctx.t.http.patch(`/api/v1/users/${ctx.people.stranger.id}`)).send({ disabled: false }),
+  'DELETE /api/v1/users/{id}/sessions': async (ctx, _a, auth) =>
+    auth(ctx.t.http.delete(`/api/v1/users/${ctx.loginTarget.id}/sessions`)),
   'POST /api/v1/notes': async (ctx, _a, auth) => auth(ctx.t.http.post('/api/v1/notes')).send({ title: 'mine', body: 'text' }),
   'GET /api/v1/notes': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/notes')),
   'GET /api/v1/notes/{id}': async (ctx, _a, auth) => auth(ctx.t.http.get(`/api/v1/notes/${await freshNote(ctx)}`)),
@@ -154,6 +159,12 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'GET /api/v1/audit-events/verify': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events/verify')),
   'GET /api/v1/security-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/security-events?limit=5')),
 };
+
+/** A fresh session of the owner (its id is the access token's `sid`), for the cell that ends it. */
+async function freshSession(ctx: MatrixContext): Promise<string> {
+  const token = await tokenOf(ctx, 'owner');
+  return (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+}
 
 /** A fresh key of the owner, for cells that read, rotate or revoke it. */
 async function freshKey(ctx: MatrixContext): Promise<string> {
