@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../access/roles.js';
+import { ROLES, type Role } from './roles.js';
 import { ConfigError } from './config-error.js';
 import { readInt, readOptional, readString, type Env } from './env-parsers.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildOpenApiDocument } from '../../src/http/openapi.js';
+import { buildOpenApiDocument } from '../../src/openapi/openapi.js';
 import { login, registerUser, strongPassword } from '../support/identity.js';
 import { enrolTotp, viaSupertest } from '../support/mfa.js';
 import { OpenApiContract } from '../support/openapi-contract.js';
