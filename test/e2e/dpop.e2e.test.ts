@@ -362,6 +362,16 @@ describe('DPoP required, with server nonces', () => {
     assert.equal(res.status, 401);
     assert.match(String(res.headers['www-authenticate']), /^DPoP error="invalid_token", algs="/);
   });
+});
+
+/** The second login step issues the tokens, so it plays the token endpoint's part too (RFC 9449 §5). */
+describe('DPoP with a second factor', () => {
+  let t: TestApp;
+
+  before(async () => {
+    t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN });
+  });
+  after(async () => t?.close());
 
   it('binds the tokens of the MFA verify step to the key of the proof sent there; reauthentication keeps the binding', async () => {
     const account = await registerUser(t, 'dpop-mfa');
