@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 
 export interface Credentials {
   readonly email: string;
@@ -45,12 +46,27 @@ async function login(base: string, who: Credentials): Promise<string> {
 }
 
 /**
+ * The admin's token: admins must have a second factor (MFA_REQUIRED_ROLES defaults to admin), so
+ * the first login's enrol-only session enrols TOTP through the real routes (the code computed
+ * with otpauth, as an authenticator app would) and refreshes into a token that carries `otp`.
+ */
+async function adminLogin(base: string, admin: Credentials): Promise<string> {
+  const pair = await call(base, 'POST', '/api/v1/auth/login', admin);
+  const auth = { authorization: `Bearer ${String(pair.accessToken)}` };
+  const setup = await call(base, 'POST', '/api/v1/auth/mfa/totp/setup', undefined, auth);
+  const code = TOTP.generate({ secret: Secret.fromBase32(String(setup.secret)), algorithm: 'SHA1', digits: 6, period: 30 });
+  await call(base, 'POST', '/api/v1/auth/mfa/totp/confirm', { code }, auth);
+  const refreshed = await call(base, 'POST', '/api/v1/auth/refresh', { refreshToken: pair.refreshToken });
+  return String(refreshed.accessToken);
+}
+
+/**
  * What the measured requests need, created through the public API like any client would: the
- * admin (made at boot from BOOTSTRAP_ADMIN_*) gets a metrics:read key; a new user registers,
+ * admin (made at boot from BOOTSTRAP_ADMIN_*) enrols its second factor and gets a metrics:read key; a new user registers,
  * logs in, creates an API key and a note.
  */
 export async function createFixtures(base: string, admin: Credentials): Promise<Fixtures> {
-  const adminToken = await login(base, admin);
+  const adminToken = await adminLogin(base, admin);
   const metrics = await call(
     base,
     'POST',

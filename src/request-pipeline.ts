@@ -6,6 +6,8 @@ import { AuthenticationGuard } from './access/authentication.guard.js';
 import { AuthorizationGuard } from './access/authorization.guard.js';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { MfaPolicyGuard } from './auth/mfa/mfa-policy.guard.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { RejectUnexpectedBodyInterceptor } from './http/reject-unexpected-body.interceptor.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -30,6 +32,8 @@ const GUARDS = [
   AuthenticationGuard,
   // The route's @Roles / @Authenticated / @Scopes against that principal.
   AuthorizationGuard,
+  // MFA_REQUIRED_ROLES (enrol-only tokens) and @StepUp() routes, from the bearer token's amr and auth_time.
+  MfaPolicyGuard,
 ];
 
 /** Interceptors, outermost first: each wraps the ones after it and the handler. */
@@ -50,7 +54,7 @@ const providers: Provider[] = [
 ];
 
 @Module({
-  imports: [AccessModule, RateLimitModule, AuditModule],
+  imports: [AccessModule, RateLimitModule, AuditModule, AuthModule],
   providers: [RejectUnexpectedBodyInterceptor, ...providers],
 })
 export class RequestPipelineModule {}

@@ -24,3 +24,17 @@ export const Authenticated = () => SetMetadata(AUTHENTICATED_KEY, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** API keys holding one of these scopes may call the route (a route without @Scopes refuses keys). */
 export const Scopes = (...scopes: Scope[]) => SetMetadata(SCOPES_KEY, scopes);
+
+export const STEP_UP_KEY = 'access:step-up';
+export const MFA_ENROLMENT_KEY = 'access:mfa-enrolment';
+/**
+ * A sensitive action (src/auth/mfa/mfa-policy.guard.ts): the caller's last authentication must be
+ * within STEP_UP_MAX_AGE and, when the user has a second factor, have used it; otherwise 401 with
+ * `error="insufficient_user_authentication"` (RFC 9470) and POST /api/v1/auth/reauthenticate.
+ */
+export const StepUp = () => SetMetadata(STEP_UP_KEY, true);
+/**
+ * Reachable with the enrol-only tokens of a user whose role requires MFA but who has none yet
+ * (MFA_REQUIRED_ROLES): enrolment itself, reading one's account, logging out. Every other route refuses them.
+ */
+export const MfaEnrolment = () => SetMetadata(MFA_ENROLMENT_KEY, true);

@@ -10,6 +10,10 @@ export interface UserPrincipal {
   readonly tokenId: string;
   /** Access-token expiry, epoch seconds: revocation entries need to live only this long. */
   readonly tokenExpiresAt: number;
+  /** The token's `amr` (RFC 8176): `pwd`, and `otp` once a second factor was passed. */
+  readonly amr: readonly string[];
+  /** The token's `auth_time`: when the user last authenticated, epoch seconds (step-up reads it). */
+  readonly authTime: number;
 }
 
 /** A machine client calling with an API key: it acts as its owner, limited to its scopes. */

@@ -1,3 +1,2 @@
-/** The roles an account may hold (docs/authorization.md). */
-export type Role = 'user' | 'auditor' | 'admin';
-export const ROLES: readonly Role[] = ['user', 'auditor', 'admin'];
+/** The roles an account may hold (docs/authorization.md); defined in src/config/roles.ts, which configuration reads too. */
+export { ROLES, type Role } from '../config/roles.js';

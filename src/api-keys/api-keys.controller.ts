@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { Audited } from '../access/audited.decorator.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/api-problems.decorator.js';
-import { Roles } from '../access/access.decorators.js';
+import { Roles, StepUp } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-principal.decorator.js';
 import type { UserPrincipal } from '../access/principal.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
@@ -25,6 +25,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Create an API key (its secret is shown once)' })
   @ApiCreatedResponse({ type: ApiKeyWithSecretView })
   @ApiProblems(409)
+  @StepUp()
   @Post()
   create(@CurrentUser() owner: UserPrincipal, @Body() body: CreateApiKeyDto): Promise<ApiKeyWithSecret> {
     return this.keys.create(owner, body);
@@ -50,6 +51,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Replace an API key by a new one (the old one works for a grace period)' })
   @ApiCreatedResponse({ type: ApiKeyWithSecretView })
   @ApiProblems(409)
+  @StepUp()
   @Post(':id/rotate')
   rotate(
     @CurrentUser() owner: UserPrincipal,

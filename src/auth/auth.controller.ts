@@ -1,12 +1,20 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
 import { Audited } from '../access/audited.decorator.js';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import type { Request } from 'express';
 import { clientOf } from '../http/client-context.js';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator.js';
 import { UserView } from '../users/user-view.js';
-import { Authenticated, Public } from '../access/access.decorators.js';
+import { Authenticated, MfaEnrolment, Public, StepUp } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-principal.decorator.js';
 import type { UserPrincipal } from '../access/principal.js';
 import { AuthService } from './auth.service.js';
@@ -18,6 +26,7 @@ import { LogoutDto } from './dto/logout.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { TokenPairView } from './dto/token-pair.view.js';
+import { MfaChallengeView } from './mfa/dto/mfa-views.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 
 /** Identity routes of docs/http-contract.md#auth. */
@@ -47,13 +56,17 @@ export class AuthController {
   @Audited('auth.login')
   @Public()
   @AuthRateLimit()
-  @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
-  @ApiOkResponse({ type: TokenPairView })
+  @ApiOperation({
+    summary: 'Exchange email and password for an access and a refresh token (or, with MFA on, for an mfaToken)',
+  })
+  @ApiExtraModels(TokenPairView, MfaChallengeView)
+  // With a second factor on, the answer is the challenge of the second step, not tokens.
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenPairView) }, { $ref: getSchemaPath(MfaChallengeView) }] } })
   // 403: REQUIRE_EMAIL_VERIFICATION and the account's email is not verified yet.
   @ApiProblems(401, 403)
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
+  async login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView | MfaChallengeView> {
     // A DPoP proof (RFC 9449) binds the tokens to the client's key; checked before the password.
     const dpopJkt = await this.dpop.keyOf(req);
     return this.auth.login(body.email, body.password, clientOf(req), dpopJkt);
@@ -74,6 +87,7 @@ export class AuthController {
 
   @Audited('auth.logout')
   @Authenticated()
+  @MfaEnrolment()
   @ApiOperation({ summary: 'End the session (and its refresh token)' })
   @ApiNoContentResponse()
   @Post('logout')
@@ -84,6 +98,7 @@ export class AuthController {
 
   @Audited('auth.me')
   @Authenticated()
+  @MfaEnrolment()
   @ApiOperation({ summary: 'The caller’s own account' })
   @ApiOkResponse({ type: UserView })
   @Get('me')
@@ -102,6 +117,7 @@ export class AuthController {
 
   @Audited('auth.password.change')
   @Authenticated()
+  @StepUp()
   @ApiOperation({ summary: 'Change the caller’s password (ends every other session)' })
   @ApiNoContentResponse()
   @ApiProblems(409)

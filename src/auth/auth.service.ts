@@ -9,12 +9,17 @@ import { UsersService } from '../users/users.service.js';
 import type { UserPrincipal } from '../access/principal.js';
 import type { TokenPairView } from './dto/token-pair.view.js';
 import { LoginLockout } from './login-lockout.service.js';
+import type { MfaChallengeView } from './mfa/dto/mfa-views.js';
+import { MfaLogin } from './mfa/mfa-login.service.js';
+import { SecondFactor } from './mfa/second-factor.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { EmailVerificationService } from './recovery/email-verification.service.js';
 import { normalisePassword } from './passwords/password-policy.js';
 import { acceptablePassword } from './passwords/password-rules.js';
+import { passwordAuthentication } from './sessions/session-authentication.js';
 import { SessionsService } from './sessions/sessions.service.js';
-import { AccessTokenService } from './tokens/access-token.service.js';
+import { AccessTokenService, type SessionAuthentication } from './tokens/access-token.service.js';
+import { tokenPairOf } from './tokens/token-pair.js';
 
 /** One body for every login or refresh failure: no user-enumeration oracle (OWASP API2:2023, ASVS 6.3.8). */
 const invalidCredentials = () =>
@@ -30,6 +35,8 @@ export class AuthService {
     private readonly lockout: LoginLockout,
     private readonly blindIndex: BlindIndexService,
     private readonly verification: EmailVerificationService,
+    private readonly secondFactor: SecondFactor,
+    private readonly mfaLogin: MfaLogin,
   ) {}
 
   async register(input: { email: string; password: string; displayName: string }): Promise<UserView> {
@@ -46,7 +53,12 @@ export class AuthService {
   }
 
   /** `dpopJkt`: the key of a verified DPoP proof (src/auth/dpop/token-request-binding.ts): the tokens are bound to it. */
-  async login(email: string, password: string, client: ClientContext, dpopJkt: string | null = null): Promise<TokenPairView> {
+  async login(
+    email: string,
+    password: string,
+    client: ClientContext,
+    dpopJkt: string | null = null,
+  ): Promise<TokenPairView | MfaChallengeView> {
     // Counted before argon2 runs, so a parallel burst tests at most LOGIN_MAX_FAILURES passwords.
     const attempt = await this.lockout.begin(this.blindIndex.email(email));
     const user = await this.users.findByEmail(email);
@@ -64,16 +76,21 @@ export class AuthService {
       await this.lockout.failed(attempt, client);
       throw invalidCredentials();
     }
-    if (user.disabled || !(await this.lockout.succeeded(attempt))) throw invalidCredentials();
+    // With a second factor the password alone does not start the lockout count over (mfa-login.service.ts).
+    const mfa = await this.secondFactor.isEnabled(user.id);
+    const admitted = mfa ? await this.lockout.passedFirstFactor(attempt) : await this.lockout.succeeded(attempt);
+    if (user.disabled || !admitted) throw invalidCredentials();
     // REQUIRE_EMAIL_VERIFICATION: only now, with the password proven, may the answer differ.
     this.verification.assertMayLogIn(user);
 
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.rehashPassword(user, await this.hasher.hash(candidate));
     }
+    if (mfa) return this.mfaLogin.challenge(user);
     // The version read before the password was verified: a change that committed meanwhile outlives this login.
-    const session = await this.sessions.start(user.id, user.tokenVersion, dpopJkt);
-    return this.tokenPair(user, session.sessionId, session.refreshToken, dpopJkt);
+    const authentication = passwordAuthentication();
+    const session = await this.sessions.start(user.id, user.tokenVersion, authentication, dpopJkt, client);
+    return this.tokenPair(user, session.sessionId, session.refreshToken, authentication, dpopJkt, session.expiresAt);
   }
 
   async refresh(refreshToken: string, client: ClientContext, dpopJkt: string | null = null): Promise<TokenPairView> {
@@ -84,7 +101,9 @@ export class AuthService {
       { id: rotated.userId, tokenVersion: rotated.tokenVersion },
       rotated.sessionId,
       rotated.refreshToken,
+      rotated.authentication,
       rotated.dpopJkt,
+      rotated.expiresAt,
     );
   }
 
@@ -139,14 +158,15 @@ export class AuthService {
     return user;
   }
 
+  /** `notAfter`: the session's absolute deadline, which the access token does not outlive. */
   private tokenPair(
     user: Pick<User, 'id' | 'tokenVersion'>,
     sessionId: string,
     refreshToken: string,
+    authentication: SessionAuthentication,
     dpopJkt: string | null,
+    notAfter: Date,
   ): TokenPairView {
-    const { token } = this.tokens.issue({ userId: user.id, sessionId, tokenVersion: user.tokenVersion, dpopJkt });
-    const tokenType = dpopJkt === null ? 'Bearer' : 'DPoP';
-    return { accessToken: token, refreshToken, tokenType, expiresIn: this.tokens.ttlSeconds };
+    return tokenPairOf(this.tokens, user, { id: sessionId, refreshToken, authentication, dpopJkt, expiresAt: notAfter });
   }
 }

@@ -9,6 +9,8 @@ import { UsersService } from '../users/users.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
 import { acceptablePassword } from './passwords/password-rules.js';
 import { SecurityChanges } from './sessions/security-change.js';
+import { RecoveryCode } from './mfa/recovery-code.entity.js';
+import { TotpFactor } from './mfa/totp-factor.entity.js';
 
 const ADMIN_DISPLAY_NAME = 'Administrator';
 /** Arbitrary constant: the PostgreSQL advisory lock that serialises the bootstrap admin across instances. */
@@ -67,7 +69,7 @@ export class AdminProvisioner implements OnApplicationBootstrap {
    * The admin gets the same password policy as everyone (the policy errors name the field).
    * An existing account with this email (registration is public and unverified, so anyone may have
    * taken the address first) is promoted only together with the operator's password, a new token
-   * version and the end of its sessions, all in one transaction with an `admin_account_takeover`
+   * version, the end of its sessions and the removal of any second factor, all in one transaction with an `admin_account_takeover`
    * security event (security-change.ts): whoever held it before keeps no way in (OWASP API5:2023),
    * and a Redis outage cannot leave the takeover half done (the revocations reach Redis after the
    * commit and are retried; the new token version refuses the old tokens meanwhile).
@@ -86,7 +88,15 @@ export class AdminProvisioner implements OnApplicationBootstrap {
         );
         if (written.affected !== 1) return false;
         const sessions = await change.revokeSessionsOf(existing.id);
-        await change.event('admin_account_takeover', { userId: existing.id, previousRole: existing.role, sessions });
+        // A second factor the previous holder enrolled is theirs, not the operator's: it goes too.
+        const factor = await change.manager.delete(TotpFactor, { userId: existing.id });
+        await change.manager.delete(RecoveryCode, { userId: existing.id });
+        await change.event('admin_account_takeover', {
+          userId: existing.id,
+          previousRole: existing.role,
+          sessions,
+          secondFactorRemoved: Boolean(factor.affected),
+        });
         return true;
       });
       if (!outcome) {

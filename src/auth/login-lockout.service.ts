@@ -68,6 +68,15 @@ export class LoginLockout {
     return attempt.admitted;
   }
 
+  /**
+   * The password was right, but a second factor is still to come (src/auth/mfa/): whether the
+   * attempt may go on, WITHOUT starting the count over. Only the second factor's success does
+   * that; otherwise whoever holds the password could reset the count between code guesses.
+   */
+  async passedFirstFactor(attempt: PasswordAttempt): Promise<boolean> {
+    return attempt.admitted && !(await this.isLocked(attempt.accountKey));
+  }
+
   private async isLocked(accountKey: string): Promise<boolean> {
     return (await this.store.get(lockedKey(accountKey))) !== undefined;
   }

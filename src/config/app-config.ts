@@ -3,6 +3,7 @@ import type { DpopSettings } from './dpop-settings.js';
 import type { HttpServerConfig } from './http-server-config.js';
 import type { MailConfig } from './mail-config.js';
 import type { NodeEnv } from './node-env.js';
+import type { MfaConfig } from './mfa-config.js';
 
 /** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
 export type { NodeEnv } from './node-env.js';
@@ -45,6 +46,13 @@ export interface AppConfig {
   readonly fieldEncryptionKeys: readonly FieldKey[];
   readonly blindIndexKey: Buffer;
   readonly apiKeyPepper: Buffer;
+  /** Session lifetime and concurrent-session policy (src/config/session-settings.ts). */
+  readonly sessions: {
+    /** Seconds from login after which no refresh is accepted and no token of the session is valid. */
+    readonly absoluteTtlSeconds: number;
+    /** Live sessions one user may hold; a login beyond it ends the oldest. Undefined: no limit. */
+    readonly maxPerUser: number | undefined;
+  };
   /** Live (unrevoked, unexpired) API keys one user may hold at once. */
   readonly apiKeysMaxPerUser: number;
   readonly redisUrl: string | undefined;
@@ -65,6 +73,8 @@ export interface AppConfig {
     readonly maxConcurrent: number;
   };
   readonly login: { readonly maxFailures: number; readonly lockoutSeconds: number };
+  /** Second factor, its requirement by role, and step-up (src/config/mfa-config.ts). */
+  readonly mfa: MfaConfig;
   readonly ids: {
     readonly enabled: boolean;
     readonly windowSeconds: number;

@@ -5,10 +5,12 @@ import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
 import { isAccountEmail } from './email-address.js';
 import { parseHttpServerConfig } from './http-server-config.js';
 import { parseMailConfig } from './mail-config.js';
+import { parseMfaConfig } from './mfa-config.js';
 import { readBool, readEnum, readInt, readOptional, readString, type Env } from './env-parsers.js';
 import { parseCorsOrigins, parseTrustProxy } from './network-settings.js';
 import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
 import { readSecret } from './secret-sources.js';
+import { parseSessionSettings } from './session-settings.js';
 
 export interface LoadConfigOptions {
   /** Where development keeps generated secrets (tests point this at a temp dir). */
@@ -101,6 +103,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     fieldEncryptionKeys,
     blindIndexKey,
     apiKeyPepper,
+    sessions: parseSessionSettings(env),
     apiKeysMaxPerUser: readInt(env, 'API_KEYS_MAX_PER_USER', 25, 1, 10_000),
     redisUrl: readSecret(env, 'REDIS_URL'),
     redisCircuit: {
@@ -123,6 +126,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
       maxFailures: readInt(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
       lockoutSeconds: readInt(env, 'LOGIN_LOCKOUT_SECONDS', 900, 1),
     },
+    mfa: parseMfaConfig(env),
     ids: {
       enabled: readBool(env, 'IDS_ENABLED', true),
       windowSeconds: readInt(env, 'IDS_WINDOW_SECONDS', 60, 1),

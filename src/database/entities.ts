@@ -1,6 +1,9 @@
 import { ApiKey } from '../api-keys/api-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { OneTimeToken } from '../auth/recovery/one-time-token.entity.js';
+import { MfaChallenge } from '../auth/mfa/mfa-challenge.entity.js';
+import { RecoveryCode } from '../auth/mfa/recovery-code.entity.js';
+import { TotpFactor } from '../auth/mfa/totp-factor.entity.js';
 import { RefreshToken } from '../auth/sessions/refresh-token.entity.js';
 import { Session } from '../auth/sessions/session.entity.js';
 import { NoteShare } from '../notes/note-share.entity.js';
@@ -28,5 +31,8 @@ export const ENTITIES: EntityClass[] = [
   AuditEvent,
   SecurityEventRecord,
   OneTimeToken,
+  TotpFactor,
+  RecoveryCode,
+  MfaChallenge,
   // generate:resource entities
 ];

@@ -15,7 +15,8 @@ import { detectInjection, pathVariants } from './injection-shape.detector.js';
 
 /** Responses that, in numbers, mean probing: authentication (401), authorization (403) and enumeration (404). */
 const SUSPICIOUS_STATUSES = new Set([401, 403, 404]);
-const LOGIN_PATH = '/api/v1/auth/login';
+/** Where a wrong password or second-factor code is a 401: each counts as a failed login. */
+const LOGIN_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/mfa/verify', '/api/v1/auth/reauthenticate']);
 /** Probes stay answerable: a block must never take a healthy instance out of its load balancer. */
 const EXEMPT_PREFIX = '/health/';
 
@@ -24,7 +25,8 @@ const EXEMPT_PREFIX = '/health/';
  * :2023). Detection points, each a security event (persisted, logged, counted):
  * - `suspicious_response_burst`: half of IDS_BLOCK_THRESHOLD suspicious responses from one client
  *   address within IDS_WINDOW_SECONDS (AppSensor ACE/AE: probing, enumeration);
- * - `repeated_login_failures`: LOGIN_MAX_FAILURES failed logins from one address in the window,
+ * - `repeated_login_failures`: LOGIN_MAX_FAILURES failed logins (a wrong password or second-factor
+ *   code at login, its second step or re-authentication) from one address in the window,
  *   whatever the accounts (AE2/AE3: credential stuffing, password spraying; the per-account
  *   lockout is separate);
  * - `injection_attempt`: input shaped like SQL/NoSQL/script/path-traversal in a refused request
@@ -104,7 +106,7 @@ export class IntrusionDetection {
     }
 
     // Keyed on the route the request reached, never on its spelling.
-    if (status === 401 && req.method === 'POST' && routeTemplate(req) === LOGIN_PATH) {
+    if (status === 401 && req.method === 'POST' && LOGIN_PATHS.has(routeTemplate(req))) {
       const failures = await this.store.increment(`ids:login-failures:${address}`, windowSeconds);
       if (failures === this.config.login.maxFailures) {
         this.events.record('repeated_login_failures', { ...context, failures, windowSeconds });

@@ -18,7 +18,11 @@ export type SecurityEventType =
   | 'admin_account_takeover'
   | 'password_reset'
   | 'password_reset_burst'
-  | 'mail_request_burst';
+  | 'mail_request_burst'
+  | 'mfa_enabled'
+  | 'mfa_disabled'
+  | 'mfa_reset_by_admin'
+  | 'sessions_revoked_by_admin';
 
 /**
  * Flat, non-sensitive facts only: never plaintext, ciphertext, tokens or passwords. `ip` and

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { Audited } from '../access/audited.decorator.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../access/access.decorators.js';
+import { Roles, StepUp } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-principal.decorator.js';
 import type { UserPrincipal } from '../access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
@@ -38,6 +38,7 @@ export class UsersAdminController {
   @ApiOperation({ summary: 'Change an account’s role or disable it' })
   @ApiOkResponse({ type: UserView })
   @ApiProblems(409)
+  @StepUp()
   @Patch(':id')
   update(
     @CurrentUser() actor: UserPrincipal,

@@ -238,7 +238,7 @@ describe('audit trail: tamper evidence', () => {
 
   it('detects a direct edit, then a deletion', async () => {
     const [target] = await t.app.get(DataSource).query('SELECT id FROM audit_events WHERE seq = 3');
-    await tamper(t, 'UPDATE audit_events SET status = 200 WHERE seq = 3');
+    await tamper(t, 'UPDATE audit_events SET status = 418 WHERE seq = 3');
     const edited = await verify();
     assert.equal(edited.valid, false);
     assert.equal(edited.firstInvalidId, target.id);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildOpenApiDocument } from '../../src/openapi/openapi.js';
-import { registerUser, strongPassword } from '../support/identity.js';
+import { login, registerUser, strongPassword } from '../support/identity.js';
+import { enrolTotp, viaSupertest } from '../support/mfa.js';
 import { OpenApiContract } from '../support/openapi-contract.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { ACTORS, MATRIX } from './matrix/authorization-matrix.table.js';
@@ -27,12 +28,12 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
     const adminPassword = strongPassword();
     t = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: 'matrix-admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: adminPassword });
     const person = async (name: string): Promise<Participant> => ({ ...(await registerUser(t, name)) });
-    const [owner, reader, stranger, auditor, loginTarget] = await Promise.all(
-      ['owner', 'reader', 'stranger', 'auditor', 'target'].map(person),
+    const [owner, reader, stranger, auditor, loginTarget, mfaTarget] = await Promise.all(
+      ['owner', 'reader', 'stranger', 'auditor', 'target', 'mfa-target'].map(person),
     );
-    const adminLogin = await t.http
-      .post('/api/v1/auth/login')
-      .send({ email: 'matrix-admin@example.com', password: adminPassword });
+    await enrolTotp(viaSupertest(t), mfaTarget!.email, await login(t, mfaTarget!));
+    // The admin's first login enrols its second factor (MFA_REQUIRED_ROLES defaults to admin).
+    const adminLogin = { body: await login(t, { email: 'matrix-admin@example.com', password: adminPassword }) };
     const adminMe = await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${adminLogin.body.accessToken}`);
     const promoted = await t.http
       .patch(`/api/v1/users/${auditor!.id}`)
@@ -41,10 +42,10 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
     assert.equal(promoted.status, 200);
     const admin: Participant = { id: adminMe.body.id, email: 'matrix-admin@example.com', password: adminPassword };
     const keyOf = async (person: Participant, scope: string): Promise<string> => {
-      const login = await t.http.post('/api/v1/auth/login').send({ email: person.email, password: person.password });
+      const { accessToken } = await login(t, person);
       const res = await t.http
         .post('/api/v1/api-keys')
-        .set('Authorization', `Bearer ${login.body.accessToken}`)
+        .set('Authorization', `Bearer ${accessToken}`)
         .send({ name: scope, scopes: [scope] });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       return res.body.key as string;
@@ -61,6 +62,7 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
       keys,
       people: { owner: owner!, reader: reader!, stranger: stranger!, auditor: auditor!, admin },
       loginTarget: loginTarget!,
+      mfaTarget: mfaTarget!,
     };
   });
   after(async () => t.close());

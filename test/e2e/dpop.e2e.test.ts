@@ -7,13 +7,17 @@ import { AccessTokenService } from '../../src/auth/tokens/access-token.service.j
 import { StateStoreUnavailableError } from '../../src/shared-state/state-store-unavailable.error.js';
 import { portOf } from '../support/clients.js';
 import { DpopClient, athOf, jwtClaims } from '../support/dpop-client.js';
-import { bearer, registerUser, type Account } from '../support/identity.js';
+import { bearer, login, registerUser, type Account } from '../support/identity.js';
+import { enrolTotp, nextProof, viaSupertest } from '../support/mfa.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { passwordAuthentication } from '../../src/auth/sessions/session-authentication.js';
 
 const ORIGIN = 'https://api.example.test';
 const ME = '/api/v1/auth/me';
 const LOGIN = '/api/v1/auth/login';
 const REFRESH = '/api/v1/auth/refresh';
+const VERIFY = '/api/v1/auth/mfa/verify';
+const REAUTHENTICATE = '/api/v1/auth/reauthenticate';
 const now = () => Math.floor(Date.now() / 1000);
 
 interface Bound {
@@ -348,11 +352,65 @@ describe('DPoP required, with server nonces', () => {
       .send(credentials);
     assert.equal(login.status, 200);
     const claims = jwtClaims(login.body.accessToken);
-    const unbound = t.app
-      .get(AccessTokenService)
-      .issue({ userId: account.id, sessionId: String(claims.sid), tokenVersion: Number(claims.tv) }).token;
+    const unbound = t.app.get(AccessTokenService).issue({
+      userId: account.id,
+      sessionId: String(claims.sid),
+      tokenVersion: Number(claims.tv),
+      authentication: passwordAuthentication(),
+    }).token;
     const res = await t.http.get(ME).set(...bearer(unbound));
     assert.equal(res.status, 401);
     assert.match(String(res.headers['www-authenticate']), /^DPoP error="invalid_token", algs="/);
+  });
+});
+
+/** The second login step issues the tokens, so it plays the token endpoint's part too (RFC 9449 §5). */
+describe('DPoP with a second factor', () => {
+  let t: TestApp;
+
+  before(async () => {
+    t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN });
+  });
+  after(async () => t?.close());
+
+  it('binds the tokens of the MFA verify step to the key of the proof sent there; reauthentication keeps the binding', async () => {
+    const account = await registerUser(t, 'dpop-mfa');
+    await enrolTotp(viaSupertest(t), account.email, await login(t, account));
+    const first = await t.http.post(LOGIN).send({ email: account.email, password: account.password });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.mfaRequired, true);
+
+    const key = await DpopClient.generate();
+    const verified = await t.http
+      .post(VERIFY)
+      .set('DPoP', await key.proof({ htm: 'POST', htu: `${ORIGIN}${VERIFY}` }))
+      .send({ mfaToken: first.body.mfaToken, ...nextProof(account.email) });
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+    assert.equal(verified.body.tokenType, 'DPoP');
+    assert.deepEqual(jwtClaims(verified.body.accessToken).cnf, { jkt: key.jkt });
+    assert.deepEqual(jwtClaims(verified.body.accessToken).amr, ['pwd', 'otp']);
+    // Bound: refused as a Bearer token, accepted with a proof of the key.
+    assert.equal((await t.http.get(ME).set(...bearer(verified.body.accessToken))).status, 401);
+    const proofForMe = await key.proof({ htm: 'GET', htu: `${ORIGIN}${ME}`, accessToken: verified.body.accessToken });
+    assert.equal((await me(t, verified.body.accessToken, proofForMe)).status, 200);
+
+    // Re-authentication issues new tokens for the same session: bound to the same key.
+    const again = await t.http
+      .post(REAUTHENTICATE)
+      .set('Authorization', `DPoP ${verified.body.accessToken}`)
+      .set('DPoP', await key.proof({ htm: 'POST', htu: `${ORIGIN}${REAUTHENTICATE}`, accessToken: verified.body.accessToken }))
+      .send({ password: account.password, ...nextProof(account.email) });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.tokenType, 'DPoP');
+    assert.deepEqual(jwtClaims(again.body.accessToken).cnf, { jkt: key.jkt });
+    // Its refresh token, like the session's, is spent only with a proof of that key.
+    assert.equal((await t.http.post(REFRESH).send({ refreshToken: again.body.refreshToken })).status, 401);
+    const refreshed = await t.http
+      .post(REFRESH)
+      .set('DPoP', await key.proof({ htm: 'POST', htu: `${ORIGIN}${REFRESH}` }))
+      .send({ refreshToken: again.body.refreshToken });
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+    assert.deepEqual(jwtClaims(refreshed.body.accessToken).cnf, { jkt: key.jkt });
+    assert.deepEqual(jwtClaims(refreshed.body.accessToken).amr, ['pwd', 'otp']);
   });
 });

@@ -6,6 +6,7 @@ import { startTestAppWithAdmin } from '../support/app-with-admin.js';
 import { portOf } from '../support/clients.js';
 import { httpFrom, type RawResponse } from '../support/http-from.js';
 import { bearer, login, registerUser, strongPassword } from '../support/identity.js';
+import { enrolTotp, enrolmentOf, viaSupertest } from '../support/mfa.js';
 import { eventuallyEvent } from '../support/security-events-reader.js';
 import { startSmtpSink, tokenOf, type SmtpSink } from '../support/smtp-sink.js';
 import type { TestApp } from '../support/test-app.js';
@@ -21,8 +22,13 @@ function requestReset(t: TestApp, email: string, from = '127.0.0.1', headers: Re
   return httpFrom(portOf(t), { method: 'POST', path: '/api/v1/auth/password-reset/request', from, headers, body: { email } });
 }
 
-function confirmReset(t: TestApp, token: string, newPassword: string) {
-  return t.http.post('/api/v1/auth/password-reset/confirm').send({ token, newPassword });
+function confirmReset(t: TestApp, token: string, newPassword: string, proof: Record<string, string> = {}) {
+  return t.http.post('/api/v1/auth/password-reset/confirm').send({ token, newPassword, ...proof });
+}
+
+/** The first step of a login, which for an account with MFA spends no code: 200 mfaRequired, or 401. */
+function passwordStep(t: TestApp, email: string, password: string) {
+  return t.http.post('/api/v1/auth/login').send({ email, password });
 }
 
 /** What an observer of the answer sees: status, body and the headers that could differ. */
@@ -149,6 +155,41 @@ describe('password reset by email', () => {
     assert.equal(weak.body.errors[0].field, 'newPassword');
     await login(t, account);
     assert.equal((await confirmReset(t, token, strongPassword())).status, 204);
+  });
+
+  it('does not let the mailbox alone take over an account with MFA: confirm needs the second factor too', async () => {
+    const account = await registerUser(t, 'reset-mfa');
+    await enrolTotp(viaSupertest(t), account.email, await login(t, account));
+    assert.equal((await requestReset(t, account.email)).status, 202);
+    const token = tokenOf(await sink.next(account.email, RESET, 0), '/reset-password');
+    const newPassword = strongPassword();
+
+    const bare = await confirmReset(t, token, newPassword);
+    assert.equal(bare.status, 400, JSON.stringify(bare.body));
+    assert.equal(bare.body.errors[0].field, 'code');
+    const wrong = await confirmReset(t, token, newPassword, { code: '000000' });
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.body.errors[0].field, 'code');
+    assert.equal((await passwordStep(t, account.email, account.password)).body.mfaRequired, true, 'nothing changed');
+
+    // The authenticator is lost: a recovery code does it, once.
+    const recoveryCode = enrolmentOf(account.email)!.recoveryCodes.shift()!;
+    assert.equal((await confirmReset(t, token, newPassword, { recoveryCode })).status, 204);
+    assert.equal((await passwordStep(t, account.email, account.password)).status, 401);
+    const after = await passwordStep(t, account.email, newPassword);
+    assert.equal(after.status, 200);
+    assert.equal(after.body.mfaRequired, true, 'the reset replaced the password and kept the second factor');
+    assert.equal(after.body.accessToken, undefined);
+  });
+
+  it('refuses a second factor for an account that has none, and changes nothing', async () => {
+    const account = await registerUser(t, 'reset-no-mfa');
+    assert.equal((await requestReset(t, account.email)).status, 202);
+    const token = tokenOf(await sink.next(account.email, RESET, 0), '/reset-password');
+    const res = await confirmReset(t, token, strongPassword(), { code: '123456' });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.errors[0].field, 'code');
+    await login(t, account);
   });
 
   it('answers an unknown email exactly as a known one, and sends it nothing', async () => {

@@ -1,3 +1,4 @@
+import { passwordAuthentication } from '../../src/auth/sessions/session-authentication.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
@@ -42,7 +43,7 @@ describe('security changes under concurrency', () => {
     // ...then the password change committed and ended every session that existed...
     assert.equal((await changePassword(account, accessToken, strongPassword())).status, 204);
     // ...and only then the login created its session, with the version it had read.
-    const late = await t.app.get(SessionsService).start(readByLogin.id, readByLogin.tokenVersion);
+    const late = await t.app.get(SessionsService).start(readByLogin.id, readByLogin.tokenVersion, passwordAuthentication());
     const refresh = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: late.refreshToken });
     assert.equal(refresh.status, 401, 'a session older than the password change must not refresh');
   });
@@ -90,6 +91,8 @@ describe('security changes under concurrency', () => {
       sessionId: 'race',
       tokenId: 'race',
       tokenExpiresAt: 0,
+      amr: ['pwd'],
+      authTime: Math.floor(Date.now() / 1000),
     };
     // Called together, both read the key before either writes: the interleaving of two requests.
     const keys = t.app.get(ApiKeysService);

@@ -8,7 +8,7 @@ import { AuditVerifier } from '../../src/audit/audit-verifier.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { runMigrations } from '../../src/database/run-migrations.js';
-import { loginFrom, portOf, registerFrom } from '../support/clients.js';
+import { accessTokenFrom, loginFrom, portOf, registerFrom } from '../support/clients.js';
 import { httpFrom, type RawRequest, type RawResponse } from '../support/http-from.js';
 import { strongPassword, type Account } from '../support/identity.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -154,11 +154,10 @@ describe(
       admin = new pg.Client({ connectionString: db.url });
       await admin.connect();
       user = await registerFrom(port, '127.0.0.1', 'pgfault');
-      const tokenOf = async (account: Pick<Account, 'email' | 'password'>) => {
-        const res = await loginFrom(port, '127.0.0.1', account);
-        assert.equal(res.status, 200, res.body);
-        return { Authorization: `Bearer ${res.json<{ accessToken: string }>().accessToken}` };
-      };
+      // A full token: the operator (an admin) enrols its second factor on first login.
+      const tokenOf = async (account: Pick<Account, 'email' | 'password'>) => ({
+        Authorization: `Bearer ${await accessTokenFrom(port, '127.0.0.1', account)}`,
+      });
       const keyFor = async (owner: Record<string, string>, scopes: string[]) => {
         const res = await httpFrom(port, {
           method: 'POST',

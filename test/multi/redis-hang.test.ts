@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { redisKeyPrefix } from '../../src/shared-state/redis-key-prefix.js';
 import { startInstance, type AppInstance } from '../support/app-instances.js';
-import { loginFrom, registerFrom } from '../support/clients.js';
+import { accessTokenFrom, loginFrom, registerFrom } from '../support/clients.js';
 import { httpFrom, type RawRequest, type RawResponse } from '../support/http-from.js';
 import { strongPassword, type Account } from '../support/identity.js';
 import { RedisKeys } from '../support/redis-keys.js';
@@ -65,11 +65,10 @@ describe(
       assert.ok(match, 'shared_state_degraded is exported');
       return Number(match[1]);
     };
-    const tokenOn = async (port: number, from: string, account: Pick<Account, 'email' | 'password'>) => {
-      const res = await loginFrom(port, from, account);
-      assert.equal(res.status, 200, res.body);
-      return { Authorization: `Bearer ${res.json<{ accessToken: string }>().accessToken}` };
-    };
+    // A full token: the admin enrols its second factor on first login (MFA_REQUIRED_ROLES defaults to admin).
+    const tokenOn = async (port: number, from: string, account: Pick<Account, 'email' | 'password'>) => ({
+      Authorization: `Bearer ${await accessTokenFrom(port, from, account)}`,
+    });
     const keyFor = async (owner: Record<string, string>, scopes: string[]) => {
       const res = await httpFrom(a.port, {
         method: 'POST',

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { httpFrom, type RawResponse } from './http-from.js';
 import { strongPassword, type Account } from './identity.js';
+import { completeLogin, viaAddress } from './mfa.js';
 import type { TestApp } from './test-app.js';
 
 /** Helpers for suites where the client address matters (rate limits, intrusion detection). */
@@ -32,10 +33,11 @@ export async function loginFrom(port: number, from: string, account: Pick<Accoun
   });
 }
 
+/** A full access token (MFA completed, or enrolled when the role requires it, test/support/mfa.ts). */
 export async function accessTokenFrom(port: number, from: string, account: Pick<Account, 'email' | 'password'>): Promise<string> {
   const res = await loginFrom(port, from, account);
   assert.equal(res.status, 200, res.body);
-  return res.json<{ accessToken: string }>().accessToken;
+  return (await completeLogin(viaAddress(port, from), account.email, res.json())).accessToken;
 }
 
 /** Sends `count` requests one after the other and returns their statuses. */

@@ -8,7 +8,18 @@ import type { TestApp } from './test-app.js';
  * database. Left out: the audit and security-event trails (a refusal is supposed to add to
  * them) and an API key's usage counters (every authenticated call moves them).
  */
-const TABLES = ['users', 'sessions', 'refresh_tokens', 'notes', 'note_shares', 'api_keys', 'one_time_tokens'];
+const TABLES = [
+  'users',
+  'sessions',
+  'refresh_tokens',
+  'notes',
+  'note_shares',
+  'api_keys',
+  'mfa_totp_factors',
+  'mfa_recovery_codes',
+  'mfa_challenges',
+  'one_time_tokens',
+];
 const MOVING_COLUMNS = new Set(['last_used_at', 'last_used_ip', 'use_count']);
 
 export async function stateFingerprint(t: TestApp): Promise<string> {

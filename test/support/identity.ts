@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { completeLogin, viaSupertest } from './mfa.js';
 import type { TestApp } from './test-app.js';
 
 /** A password that passes the policy and is unique per call. */
@@ -26,10 +27,14 @@ export interface Tokens {
   readonly refreshToken: string;
 }
 
+/**
+ * A full token pair for the account: the MFA step is completed, and an account whose role requires
+ * MFA is enrolled first through the real routes (test/support/mfa.ts).
+ */
 export async function login(t: TestApp, account: Pick<Account, 'email' | 'password'>): Promise<Tokens> {
   const res = await t.http.post('/api/v1/auth/login').send({ email: account.email, password: account.password });
   assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body as Tokens;
+  return completeLogin(viaSupertest(t), account.email, res.body as Record<string, unknown>, t.config.mfa.requiredRoles);
 }
 
 export function bearer(token: string): [string, string] {

@@ -29,7 +29,16 @@ describe('rate-limit tracker derivation', () => {
   });
 
   it('names one bucket per user (all sessions) and one per API key', () => {
-    const user = { kind: 'user', userId: 'u1', role: 'user', sessionId: 's1', tokenId: 't1', tokenExpiresAt: 0 } as const;
+    const user = {
+      kind: 'user',
+      userId: 'u1',
+      role: 'user',
+      sessionId: 's1',
+      tokenId: 't1',
+      tokenExpiresAt: 0,
+      amr: ['pwd'],
+      authTime: 0,
+    } as const;
     const key = { kind: 'apiKey', keyId: 'k1', userId: 'u1', role: 'user', scopes: [] } as const;
     assert.equal(principalTracker(user), 'user:u1');
     assert.equal(principalTracker({ ...user, sessionId: 's2' }), 'user:u1');

@@ -148,6 +148,24 @@ describe('configuration', () => {
     assert.ok(JSON.parse(readFileSync(file, 'utf8')).JWT_PRIVATE_KEY.includes('PRIVATE KEY'));
   });
 
+  it('requires MFA of admins by default, with a 10-minute step-up window, and refuses malformed MFA settings', () => {
+    const config = loadConfig({ NODE_ENV: 'test' });
+    assert.deepEqual(config.mfa, { requiredRoles: ['admin'], stepUpMaxAgeSeconds: 600, totpIssuer: 'secure-nest-api' });
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: 'admin, auditor' }).mfa.requiredRoles, [
+      'admin',
+      'auditor',
+    ]);
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: 'none' }).mfa.requiredRoles, []);
+    // Switching the requirement off is spelled out: an empty value reads as unset (the default), never as "nobody".
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: '' }).mfa.requiredRoles, ['admin']);
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: 'admin,' }), 'MFA_REQUIRED_ROLES');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MFA_REQUIRED_ROLES: 'root' }), 'MFA_REQUIRED_ROLES');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', STEP_UP_MAX_AGE: '5' }), 'STEP_UP_MAX_AGE');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', STEP_UP_MAX_AGE: 'soon' }), 'STEP_UP_MAX_AGE');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MFA_TOTP_ISSUER: 'Acme:Prod' }), 'MFA_TOTP_ISSUER');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MFA_TOTP_ISSUER: 'x'.repeat(65) }), 'MFA_TOTP_ISSUER');
+  });
+
   it('refuses unsafe or malformed plain settings', () => {
     assertConfigError(() => loadConfig({ NODE_ENV: 'test', CORS_ORIGINS: '*' }), 'CORS_ORIGINS');
     assertConfigError(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'true' }), 'TRUST_PROXY');
@@ -220,6 +238,21 @@ describe('configuration', () => {
       kind: 'outbox',
       directory: '/tmp/o',
     });
+  });
+
+  it('defaults to a 30-day absolute session lifetime and no session limit, and refuses malformed session settings', () => {
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test' }).sessions, { absoluteTtlSeconds: 2_592_000, maxPerUser: undefined });
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', SESSION_ABSOLUTE_TTL: '86400', SESSION_MAX_PER_USER: '5' }).sessions, {
+      absoluteTtlSeconds: 86_400,
+      maxPerUser: 5,
+    });
+    for (const value of ['0', '-1', '30d', '31536001']) {
+      assertConfigError(() => loadConfig({ NODE_ENV: 'test', SESSION_ABSOLUTE_TTL: value }), 'SESSION_ABSOLUTE_TTL');
+    }
+    // 0 is not "unlimited" (unset is): a typo must not silently turn the limit off.
+    for (const value of ['0', 'unlimited', '10001']) {
+      assertConfigError(() => loadConfig({ NODE_ENV: 'test', SESSION_MAX_PER_USER: value }), 'SESSION_MAX_PER_USER');
+    }
   });
 
   it('refuses CORS_ORIGINS entries that are not scheme://host[:port] origins, naming the variable', () => {

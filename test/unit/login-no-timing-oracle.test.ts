@@ -1,3 +1,5 @@
+import type { MfaLogin } from '../../src/auth/mfa/mfa-login.service.js';
+import type { SecondFactor } from '../../src/auth/mfa/second-factor.service.js';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
@@ -86,13 +88,16 @@ describe('login has no timing or response oracle', () => {
       collaborator<SessionsService>({
         start: async () => {
           sessionsStarted++;
-          return { sessionId: 'session', refreshToken: 'rt_refresh' };
+          return { sessionId: 'session', refreshToken: 'rt_refresh', expiresAt: new Date(Date.now() + 60_000) };
         },
       }),
-      collaborator<AccessTokenService>({ issue: () => ({ token: 'access', jti: 'jti' }), ttlSeconds: 900 }),
+      collaborator<AccessTokenService>({ issue: () => ({ token: 'access', jti: 'jti', expiresIn: 900 }), ttlSeconds: 900 }),
       new LoginLockout(store, config, { record: (type, details) => events.push({ type, details }) }),
       new BlindIndexService(randomBytes(32)),
       collaborator<EmailVerificationService>({ assertMayLogIn: () => undefined }),
+      // No account here has a second factor: login's answers are those of a password-only account.
+      collaborator<SecondFactor>({ isEnabled: async () => false }),
+      collaborator<MfaLogin>({}),
     );
   });
   afterEach(() => store.onModuleDestroy());

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Response } from 'express';
+import type { LoginLockout } from '../../src/auth/login-lockout.service.js';
+import type { SecondFactor } from '../../src/auth/mfa/second-factor.service.js';
 import type { PasswordHasher } from '../../src/auth/passwords/password-hasher.service.js';
 import type { OneTimeTokens } from '../../src/auth/recovery/one-time-tokens.js';
 import { PasswordResetService } from '../../src/auth/recovery/password-reset.service.js';
@@ -59,6 +61,9 @@ describe('password reset request has no oracle before the answer', () => {
       collaborator<MailQueue>({ enqueueAfterResponse: (_res, _kind, compose) => void work.jobs.push(compose) }),
       new MailRequestThrottle(store, config),
       collaborator<SecurityEvents>({ record: () => undefined }),
+      // The request never reaches the second factor or the lockout (confirm does).
+      collaborator<SecondFactor>({}),
+      collaborator<LoginLockout>({}),
     );
   });
   afterEach(() => store.onModuleDestroy());

@@ -15,6 +15,8 @@ function claims(overrides: Partial<VerifiedClaims> = {}): VerifiedClaims {
     nbf: undefined,
     kid: 'kid',
     jkt: undefined,
+    amr: ['pwd'],
+    authTime: T0,
     ...overrides,
   };
 }

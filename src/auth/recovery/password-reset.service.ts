@@ -10,6 +10,8 @@ import { MailRequestThrottle } from '../../rate-limit/mail-request-throttle.js';
 import { SecurityEvents } from '../../security-events/security-events.js';
 import { User } from '../../users/user.entity.js';
 import { UsersService } from '../../users/users.service.js';
+import { LoginLockout } from '../login-lockout.service.js';
+import { SecondFactor, type SecondFactorProof } from '../mfa/second-factor.service.js';
 import { PasswordHasher } from '../passwords/password-hasher.service.js';
 import { acceptablePassword } from '../passwords/password-rules.js';
 import { SecurityChanges } from '../sessions/security-change.js';
@@ -33,7 +35,9 @@ const invalidToken = () =>
  * and the same database statements before the answer (none but the audit event), so status,
  * body and time are the same (test/e2e/password-reset.e2e.test.ts measures it).
  *
- * confirm: the token, then the password policy, then one transaction (security-change.ts): the
+ * confirm: the token, then the password policy, then the second factor when the account has one
+ * (the mailbox alone must not defeat MFA; a wrong proof counts in the login lockout and intrusion
+ * detection like a wrong code at login, and leaves the link usable), then one transaction (security-change.ts): the
  * token claimed (of two concurrent uses one wins), the new hash and a new token version (every
  * access token dies), every session and refresh token revoked, every other reset link voided,
  * the `password_reset` security event; other instances learn the revocations after the commit.
@@ -50,6 +54,8 @@ export class PasswordResetService {
     private readonly mail: MailQueue,
     private readonly throttle: MailRequestThrottle,
     private readonly events: SecurityEvents,
+    private readonly secondFactor: SecondFactor,
+    private readonly lockout: LoginLockout,
   ) {}
 
   async request(email: string, client: ClientContext, res: Response): Promise<void> {
@@ -62,7 +68,7 @@ export class PasswordResetService {
     this.mail.enqueueAfterResponse(res, 'password_reset', () => this.compose(email));
   }
 
-  async confirm(token: string, newPassword: string, client: ClientContext): Promise<void> {
+  async confirm(token: string, newPassword: string, proof: SecondFactorProof, client: ClientContext): Promise<void> {
     this.assertEnabled();
     const row = await this.tokens.find(token, 'password_reset');
     if (!row) throw invalidToken();
@@ -71,6 +77,7 @@ export class PasswordResetService {
     recordAuditSubject(client, user.id);
     // A refused password leaves the link usable: the user tries another password.
     const password = await acceptablePassword('newPassword', newPassword, user);
+    await this.requireSecondFactor(user, proof, client);
     const passwordHash = await this.hasher.hash(password);
     const done = await this.changes.commit(async (change) => {
       if (!(await this.tokens.claim(change.manager, row))) return false;
@@ -93,6 +100,40 @@ export class PasswordResetService {
       return true;
     });
     if (!done) throw invalidToken();
+  }
+
+  /**
+   * A reset replaces the password and nothing else: an account with MFA proves the factor too (a
+   * TOTP code, or a recovery code when the authenticator is lost). An account that has neither
+   * goes to an admin, who resets its MFA after checking identity out of band.
+   */
+  private async requireSecondFactor(user: User, proof: SecondFactorProof, client: ClientContext): Promise<void> {
+    const mfa = await this.secondFactor.isEnabled(user.id);
+    if (!mfa) {
+      if (proof.code === undefined && proof.recoveryCode === undefined) return;
+      throw new ProblemException(400, {
+        detail: 'This account has no second factor: send the token and the new password alone.',
+        errors: [{ field: proof.code !== undefined ? 'code' : 'recoveryCode', message: 'no second factor is enrolled' }],
+      });
+    }
+    if (proof.code === undefined && proof.recoveryCode === undefined) {
+      throw new ProblemException(400, {
+        detail:
+          'This account has a second factor: send a code from the authenticator app or a recovery code with the new password.',
+        errors: [{ field: 'code', message: 'a code or a recovery code is required' }],
+      });
+    }
+    SecondFactor.requireOne(proof);
+    const attempt = await this.lockout.begin(user.emailHash);
+    // Counted before the factor is checked, as at login; a locked account spends no code.
+    const ok = attempt.admitted && (await this.secondFactor.verify(user.id, proof));
+    if (!ok) await this.lockout.failed(attempt, client);
+    if (!ok || !(await this.lockout.succeeded(attempt))) {
+      throw new ProblemException(400, {
+        detail: 'The code is wrong or has been used already.',
+        errors: [{ field: proof.code !== undefined ? 'code' : 'recoveryCode', message: 'code is invalid' }],
+      });
+    }
   }
 
   /** Runs after the response: finds the account, issues its token, builds the mail. Null: nothing to send. */

@@ -43,12 +43,12 @@ export class RecoveryController {
   @AuthRateLimit()
   @ApiOperation({ summary: 'Set a new password with the token from a reset link (ends every session)' })
   @ApiNoContentResponse()
-  // 404: password reset is not enabled on this service.
+  // 404: password reset is not enabled on this service. 400 also for a missing or wrong second factor.
   @ApiProblems(404)
   @Post('password-reset/confirm')
   @HttpCode(204)
   async confirmReset(@Body() body: PasswordResetConfirmDto, @Req() req: Request): Promise<void> {
-    await this.reset.confirm(body.token, body.newPassword, clientOf(req));
+    await this.reset.confirm(body.token, body.newPassword, { code: body.code, recoveryCode: body.recoveryCode }, clientOf(req));
   }
 
   @Audited('auth.email.verify')

@@ -7,8 +7,30 @@ import type { ClientContext } from '../../http/client-context.js';
 import { PepperedHash } from '../../crypto/peppered-hash.js';
 import { User } from '../../users/user.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import type { SessionAuthentication } from '../tokens/access-token.service.js';
 import { SecurityChanges } from './security-change.js';
+import { activityOf } from './session-activity.js';
+import { authenticationColumns, authenticationOf } from './session-authentication.js';
+import { cappedExpiry, sessionDeadline } from './session-lifetime.js';
+import { SessionLimit } from './session-limit.js';
 import { Session } from './session.entity.js';
+
+/**
+ * The columns refresh and logout decide on: not the encrypted address and user agent, so they
+ * cost no decryption, and a tampered one cannot stop a logout (it only fails the session list).
+ */
+const SESSION_STATE = {
+  id: true,
+  userId: true,
+  createdAt: true,
+  tokenVersion: true,
+  revokedAt: true,
+  absoluteExpiresAt: true,
+  // The DPoP binding and how the user authenticated: a refresh keeps both (RFC 9449; amr, auth_time).
+  dpopJkt: true,
+  amr: true,
+  authTime: true,
+} as const;
 
 export type RotationResult =
   | {
@@ -20,6 +42,10 @@ export type RotationResult =
       readonly tokenVersion: number;
       /** The DPoP key the session is bound to (null: Bearer): the new access token is bound to it too. */
       readonly dpopJkt: string | null;
+      /** How and when the user last authenticated in this session: a refresh never makes it fresher. */
+      readonly authentication: SessionAuthentication;
+      /** The session's absolute deadline: the access token issued with this refresh expires no later. */
+      readonly expiresAt: Date;
     }
   | { readonly ok: false };
 
@@ -36,6 +62,7 @@ export class SessionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly changes: SecurityChanges,
+    private readonly limit: SessionLimit,
   ) {
     this.hasher = new PepperedHash(config.apiKeyPepper);
   }
@@ -48,16 +75,30 @@ export class SessionsService {
   async start(
     userId: string,
     tokenVersion: number,
-    /** The DPoP key thumbprint the session is bound to (login with a DPoP proof), else null. */
+    authentication: SessionAuthentication,
+    /** The DPoP key thumbprint the session is bound to (login or MFA verify with a DPoP proof), else null. */
     dpopJkt: string | null = null,
-  ): Promise<{ sessionId: string; refreshToken: string }> {
-    const session: Session = { id: randomUUID(), userId, createdAt: new Date(), tokenVersion, dpopJkt, revokedAt: null };
+    client?: ClientContext,
+  ): Promise<{ sessionId: string; refreshToken: string; expiresAt: Date }> {
+    const now = new Date();
+    const session: Session = {
+      id: randomUUID(),
+      userId,
+      createdAt: now,
+      tokenVersion,
+      dpopJkt,
+      revokedAt: null,
+      absoluteExpiresAt: new Date(now.getTime() + this.config.sessions.absoluteTtlSeconds * 1000),
+      ...activityOf(client, now),
+      ...authenticationColumns(authentication),
+    };
     const refreshToken = this.newToken();
-    await this.dataSource.transaction(async (manager) => {
+    // SESSION_MAX_PER_USER, if set, ends the oldest sessions in the same transaction (session-limit.ts).
+    await this.limit.admit(userId, session.id, async (manager) => {
       await manager.insert(Session, session);
-      await manager.insert(RefreshToken, this.tokenRow(session.id, refreshToken));
+      await manager.insert(RefreshToken, this.tokenRow(session.id, refreshToken, session.absoluteExpiresAt));
     });
-    return { sessionId: session.id, refreshToken };
+    return { sessionId: session.id, refreshToken, expiresAt: session.absoluteExpiresAt };
   }
 
   /**
@@ -72,8 +113,13 @@ export class SessionsService {
     const tokens = this.dataSource.getRepository(RefreshToken);
     const token = await tokens.findOne({ where: { tokenHash: this.hasher.hash(presented) } });
     if (!token) return { ok: false };
-    const session = await this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId } });
+    const session = await this.dataSource
+      .getRepository(Session)
+      .findOne({ where: { id: token.sessionId }, select: SESSION_STATE });
     if (!session || session.revokedAt !== null || token.expiresAt.getTime() <= Date.now()) return { ok: false };
+    // SESSION_ABSOLUTE_TTL: past its deadline a session is over, however recently it was refreshed.
+    const deadline = sessionDeadline(session, this.config);
+    if (deadline.getTime() <= Date.now()) return { ok: false };
     // DPoP (RFC 9449 §5): a bound session refreshes only with a proof of its key, and a session's
     // binding is decided at login (an unbound one is not bound later). Refused before the token is
     // claimed: whoever holds the token without the key cannot spend it, nor end the session.
@@ -96,7 +142,9 @@ export class SessionsService {
         await change.revokeSession(session.id);
         return { ok: false };
       }
-      await change.manager.insert(RefreshToken, this.tokenRow(session.id, next));
+      await change.manager.insert(RefreshToken, this.tokenRow(session.id, next, deadline));
+      // A refresh is a use: the session list shows when and from where (session-activity.ts).
+      await change.manager.update(Session, { id: session.id }, activityOf(client));
       return {
         ok: true,
         userId: session.userId,
@@ -104,7 +152,38 @@ export class SessionsService {
         refreshToken: next,
         tokenVersion: session.tokenVersion,
         dpopJkt,
+        authentication: authenticationOf(session),
+        expiresAt: deadline,
       };
+    });
+  }
+
+  /**
+   * The session's user authenticated again (src/auth/mfa/): the session records how and when, and
+   * gets a new refresh token; its earlier live tokens count as rotated (presenting one again is
+   * reuse). Null when the session is no longer live, or past its absolute deadline
+   * (SESSION_ABSOLUTE_TTL): re-authenticating never extends a session. The new tokens keep the
+   * session's DPoP binding (RFC 9449) and its deadline.
+   */
+  async renew(
+    sessionId: string,
+    authentication: SessionAuthentication,
+  ): Promise<{ refreshToken: string; dpopJkt: string | null; expiresAt: Date } | null> {
+    const session = await this.dataSource.getRepository(Session).findOne({ where: { id: sessionId }, select: SESSION_STATE });
+    if (!session || session.revokedAt !== null) return null;
+    const deadline = sessionDeadline(session, this.config);
+    if (deadline.getTime() <= Date.now()) return null;
+    const next = this.newToken();
+    return this.changes.commit(async (change) => {
+      const updated = await change.manager.update(
+        Session,
+        { id: sessionId, revokedAt: IsNull() },
+        authenticationColumns(authentication),
+      );
+      if (updated.affected !== 1) return null;
+      await change.manager.update(RefreshToken, { sessionId, usedAt: IsNull() }, { usedAt: new Date() });
+      await change.manager.insert(RefreshToken, this.tokenRow(sessionId, next, deadline));
+      return { refreshToken: next, dpopJkt: session.dpopJkt ?? null, expiresAt: deadline };
     });
   }
 
@@ -141,21 +220,24 @@ export class SessionsService {
     const token = await this.dataSource
       .getRepository(RefreshToken)
       .findOne({ where: { tokenHash: this.hasher.hash(presented) } });
-    return token ? this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId } }) : null;
+    return token
+      ? this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId }, select: SESSION_STATE })
+      : null;
   }
 
   private newToken(): string {
     return `rt_${randomBytes(32).toString('base64url')}`;
   }
 
-  private tokenRow(sessionId: string, token: string): RefreshToken {
+  /** A refresh token lives JWT_REFRESH_TTL, never beyond its session's absolute deadline. */
+  private tokenRow(sessionId: string, token: string, deadline: Date): RefreshToken {
     const now = new Date();
     return {
       id: randomUUID(),
       sessionId,
       tokenHash: this.hasher.hash(token),
       createdAt: now,
-      expiresAt: new Date(now.getTime() + this.config.jwt.refreshTtlSeconds * 1000),
+      expiresAt: cappedExpiry(now, this.config.jwt.refreshTtlSeconds, deadline),
       usedAt: null,
     };
   }

@@ -18,6 +18,20 @@ export interface AccessTokenClaims {
   tv: number;
   /** DPoP binding (RFC 9449 §6.1): the SHA-256 thumbprint of the client's key; absent for Bearer tokens. */
   cnf?: { jkt: string };
+  /** How the user authenticated (RFC 8176 values): `pwd`, plus `otp` after a second factor. */
+  amr: AuthenticationMethod[];
+  /** When the user last authenticated (login or re-authentication), epoch seconds (OIDC `auth_time`). */
+  auth_time: number;
+}
+
+/** RFC 8176 authentication method references this API issues. */
+export type AuthenticationMethod = 'pwd' | 'otp';
+
+/** How and when a session's user last proved who they are: carried into every access token of the session. */
+export interface SessionAuthentication {
+  readonly amr: readonly AuthenticationMethod[];
+  /** Epoch seconds. */
+  readonly authTime: number;
 }
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -34,14 +48,32 @@ export class AccessTokenService {
     return this.config.jwt.accessTtlSeconds;
   }
 
-  issue(subject: { userId: string; sessionId: string; tokenVersion: number; dpopJkt?: string | null }): {
+  /**
+   * `notAfter`: the session's absolute deadline (SESSION_ABSOLUTE_TTL); the token then lives less
+   * than JWT_ACCESS_TTL, so no token outlives its session. `expiresIn` is the lifetime granted.
+   */
+  issue(subject: {
+    userId: string;
+    sessionId: string;
+    tokenVersion: number;
+    authentication: SessionAuthentication;
+    dpopJkt?: string | null;
+    notAfter?: Date;
+  }): {
     token: string;
     jti: string;
+    expiresIn: number;
   } {
     const jti = randomUUID();
+    const untilDeadline =
+      subject.notAfter === undefined ? Infinity : Math.floor((subject.notAfter.getTime() - Date.now()) / 1000);
+    // At least one second: jsonwebtoken then still writes exp (and the verifier refuses a token without).
+    const expiresIn = Math.max(1, Math.min(this.config.jwt.accessTtlSeconds, untilDeadline));
     const claims = {
       sid: subject.sessionId,
       tv: subject.tokenVersion,
+      amr: [...subject.authentication.amr],
+      auth_time: subject.authentication.authTime,
       ...(subject.dpopJkt ? { cnf: { jkt: subject.dpopJkt } } : {}),
     };
     const token = jwt.sign(claims, this.keys.signingKey, {
@@ -52,8 +84,8 @@ export class AccessTokenService {
       audience: this.config.jwt.audience,
       subject: subject.userId,
       jwtid: jti,
-      expiresIn: this.config.jwt.accessTtlSeconds,
+      expiresIn,
     });
-    return { token, jti };
+    return { token, jti, expiresIn };
   }
 }

@@ -28,6 +28,8 @@ function boundJkt(cnf: unknown): string | undefined | null {
   const jkt = (cnf as { jkt?: unknown }).jkt;
   return typeof jkt === 'string' && /^[A-Za-z0-9_-]{43}$/.test(jkt) ? jkt : null;
 }
+const isMethodList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length > 0 && value.length <= 4 && value.every(isString);
 
 /**
  * Access-token verification with passport-jwt (RFC 8725 best practices): header-only
@@ -89,19 +91,21 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     req: Request,
     payload: Partial<AccessTokenClaims> & { nbf?: unknown; cnf?: unknown },
   ): Promise<UserPrincipal | false> {
-    const { sub, jti, sid, tv, exp, iat, nbf } = payload;
+    const { sub, jti, sid, tv, exp, iat, nbf, amr, auth_time: authTime } = payload;
     const jkt = boundJkt(payload.cnf);
     if (jkt === null) return false;
     // jsonwebtoken accepts a token without exp; an access token without one is refused here.
     if (!isString(sub) || !isString(jti) || !isString(sid) || !isNumber(tv) || !isNumber(exp) || !isNumber(iat)) return false;
     if (nbf !== undefined && !isNumber(nbf)) return false;
+    // Every token we issue says how and when its user authenticated; step-up and the MFA requirement rely on it.
+    if (!isMethodList(amr) || !isNumber(authTime) || authTime > iat) return false;
     // Limits the damage of a leaked signing key or a token-minting bug: no long-lived tokens, none
     // issued in the future (token-time-window.ts).
     if (!withinIssuanceWindow({ iat, exp }, this.maxLifetimeSeconds)) return false;
     const token = fromHeader(req);
     const kid = token === null ? undefined : acceptedKid(token);
     if (token === null || kid === undefined) return false;
-    const claims: VerifiedClaims = { sub, jti, sid, tv, exp, iat, nbf, kid, jkt };
+    const claims: VerifiedClaims = { sub, jti, sid, tv, exp, iat, nbf, kid, jkt, amr, authTime };
     this.verified.remember(token, claims);
     await this.binding.enforce(req, token, jkt);
     return this.principalOf(claims);
@@ -119,6 +123,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       sessionId: claims.sid,
       tokenId: claims.jti,
       tokenExpiresAt: claims.exp,
+      amr: claims.amr,
+      authTime: claims.authTime,
     };
   }
 }

@@ -9,6 +9,9 @@ export interface VerifiedClaims {
   readonly iat: number;
   readonly exp: number;
   readonly nbf: number | undefined;
+  /** `amr` and `auth_time`: what step-up and the MFA requirement read (src/auth/mfa/mfa-policy.guard.ts). */
+  readonly amr: readonly string[];
+  readonly authTime: number;
   /** The kid of the verification key: a cached token counts only while that key is still configured. */
   readonly kid: string;
   /**

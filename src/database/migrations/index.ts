@@ -6,7 +6,9 @@ import { Audit1764460800000 } from './1764460800000-audit.js';
 import { SecurityEvents1764547200000 } from './1764547200000-security-events.js';
 import { SessionTokenVersion1764633600000 } from './1764633600000-session-token-version.js';
 import { AuditCorrelationId1764720000000 } from './1764720000000-audit-correlation-id.js';
+import { Mfa1764892800000 } from './1764892800000-mfa.js';
 import { AccountRecovery1764979200000 } from './1764979200000-account-recovery.js';
+import { SessionActivity1765065600000 } from './1765065600000-session-activity.js';
 import { SessionDpopBinding1765152000000 } from './1765152000000-session-dpop-binding.js';
 // generate:resource imports
 
@@ -23,7 +25,9 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SecurityEvents1764547200000,
   SessionTokenVersion1764633600000,
   AuditCorrelationId1764720000000,
+  Mfa1764892800000,
   AccountRecovery1764979200000,
+  SessionActivity1765065600000,
   SessionDpopBinding1765152000000,
   // generate:resource migrations
 ];

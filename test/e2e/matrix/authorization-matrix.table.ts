@@ -82,9 +82,29 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'POST /api/v1/auth/password-reset/confirm': every(204),
   'POST /api/v1/auth/verify-email': every(204),
   'POST /api/v1/auth/verify-email/resend': every(202),
+  // Users reach their own enrolment; the admin already has a factor (the default MFA_REQUIRED_ROLES enrolled it): 409.
+  'POST /api/v1/auth/mfa/totp/setup': withKeys(
+    { anonymous: 401, owner: 200, reader: 200, stranger: 200, auditor: 200, admin: 409 },
+    {},
+  ),
+  'POST /api/v1/auth/mfa/totp/confirm': withKeys(
+    { anonymous: 401, owner: 400, reader: 400, stranger: 400, auditor: 400, admin: 409 },
+    {},
+  ),
+  'DELETE /api/v1/auth/mfa/totp': withKeys(
+    { anonymous: 401, owner: 409, reader: 409, stranger: 409, auditor: 409, admin: 400 },
+    {},
+  ),
+  'POST /api/v1/auth/mfa/verify': every(200),
+  'POST /api/v1/auth/reauthenticate': every(200, 401),
+  'DELETE /api/v1/users/{id}/mfa': { ...adminOnly, admin: 204 },
+  'GET /api/v1/auth/sessions': every(200, 401),
+  // The owner's session; anyone else's answer is the same as for an unknown id.
+  'DELETE /api/v1/auth/sessions/{id}': ownerOnly(204, 404),
   'GET /api/v1/users': adminOnly,
   'GET /api/v1/users/{id}': adminOnly,
   'PATCH /api/v1/users/{id}': adminOnly,
+  'DELETE /api/v1/users/{id}/sessions': { ...adminOnly, admin: 204 },
   'POST /api/v1/notes': withKeys(every(201, 401), { 'key:notes:write': 201 }),
   'GET /api/v1/notes': withKeys(every(200, 401), { 'key:notes:read': 200 }),
   'GET /api/v1/notes/{id}': withKeys(

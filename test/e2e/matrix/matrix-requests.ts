@@ -3,7 +3,8 @@ import type { Test } from 'supertest';
 import type { OneTimeTokenPurpose } from '../../../src/auth/recovery/one-time-token.entity.js';
 import { OneTimeTokens } from '../../../src/auth/recovery/one-time-tokens.js';
 import { MailQueue } from '../../../src/mail/mail-queue.js';
-import { strongPassword } from '../../support/identity.js';
+import { login, registerUser, strongPassword } from '../../support/identity.js';
+import { enrolTotp, nextProof, viaSupertest } from '../../support/mfa.js';
 import type { TestApp } from '../../support/test-app.js';
 import type { Actor, KeyActor, UserActor } from './authorization-matrix.table.js';
 
@@ -21,14 +22,27 @@ export interface MatrixContext {
   readonly keys: Readonly<Record<KeyActor, string>>;
   /** An account used as the object of login/refresh, so those cells never disturb the actors. */
   readonly loginTarget: Participant;
+  /** An account with a second factor, the object of the MFA login step's cells. */
+  readonly mfaTarget: Participant;
 }
 
-/** Logs in afresh for each cell: cells like logout and change-password end sessions. */
+/**
+ * Each actor's token, kept while it still works and replaced by a login when a cell (logout,
+ * change-password) ended it: a login per cell would spend the admin's second-factor codes faster
+ * than TOTP steps pass.
+ */
+const tokens = new WeakMap<MatrixContext, Map<UserActor, string>>();
+
 async function tokenOf(ctx: MatrixContext, actor: UserActor): Promise<string> {
-  const person = ctx.people[actor];
-  const res = await ctx.t.http.post('/api/v1/auth/login').send({ email: person.email, password: person.password });
-  if (res.status !== 200) throw new Error(`matrix set-up: login of ${actor} failed with ${res.status}`);
-  return res.body.accessToken as string;
+  let cached = tokens.get(ctx);
+  if (cached === undefined) tokens.set(ctx, (cached = new Map()));
+  const token = cached.get(actor);
+  if (token !== undefined && (await ctx.t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`)).status === 200) {
+    return token;
+  }
+  const fresh = (await login(ctx.t, ctx.people[actor])).accessToken;
+  cached.set(actor, fresh);
+  return fresh;
 }
 
 /** A fresh note of the owner, shared with the reader, for cells that change or delete it. */
@@ -102,10 +116,43 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
     auth(ctx.t.http.post('/api/v1/auth/verify-email')).send({ token: await mailedToken(ctx, 'email_verification') }),
   'POST /api/v1/auth/verify-email/resend': async (ctx, _a, auth) =>
     auth(ctx.t.http.post('/api/v1/auth/verify-email/resend')).send({ email: freshEmail() }),
+  'POST /api/v1/auth/mfa/totp/setup': async (ctx, _a, auth) => auth(ctx.t.http.post('/api/v1/auth/mfa/totp/setup')),
+  // A code that does not match: users have a pending enrolment (400), the admin's factor is on already (409).
+  'POST /api/v1/auth/mfa/totp/confirm': async (ctx, _a, auth) => {
+    await auth(ctx.t.http.post('/api/v1/auth/mfa/totp/setup'));
+    return auth(ctx.t.http.post('/api/v1/auth/mfa/totp/confirm')).send({ code: '000000' });
+  },
+  'DELETE /api/v1/auth/mfa/totp': async (ctx, _a, auth) =>
+    auth(ctx.t.http.delete('/api/v1/auth/mfa/totp')).send({ code: '000000' }),
+  'POST /api/v1/auth/mfa/verify': async (ctx, _a, auth) => {
+    const { email, password } = ctx.mfaTarget;
+    const first = await ctx.t.http.post('/api/v1/auth/login').send({ email, password });
+    return auth(ctx.t.http.post('/api/v1/auth/mfa/verify')).send({ mfaToken: first.body.mfaToken, ...nextProof(email) });
+  },
+  'POST /api/v1/auth/reauthenticate': async (ctx, actor, auth) => {
+    const person = ctx.people[actor === 'anonymous' || actor.startsWith('key:') ? 'owner' : (actor as UserActor)];
+    const proof = actor === 'admin' ? nextProof(person.email) : {};
+    return auth(ctx.t.http.post('/api/v1/auth/reauthenticate')).send({ password: person.password, ...proof });
+  },
+  // The admin's cell resets a freshly enrolled account's factor; the others aim at the stranger.
+  'DELETE /api/v1/users/{id}/mfa': async (ctx, actor, auth) => {
+    let target = ctx.people.stranger.id;
+    if (actor === 'admin') {
+      const enrolled = await registerUser(ctx.t, 'matrix-mfa-reset');
+      await enrolTotp(viaSupertest(ctx.t), enrolled.email, await login(ctx.t, enrolled));
+      target = enrolled.id;
+    }
+    return auth(ctx.t.http.delete(`/api/v1/users/${target}/mfa`));
+  },
+  'GET /api/v1/auth/sessions': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/auth/sessions')),
+  'DELETE /api/v1/auth/sessions/{id}': async (ctx, _a, auth) =>
+    auth(ctx.t.http.delete(`/api/v1/auth/sessions/${await freshSession(ctx)}`)),
   'GET /api/v1/users': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/users')),
   'GET /api/v1/users/{id}': async (ctx, _a, auth) => auth(ctx.t.http.get(`/api/v1/users/${ctx.people.stranger.id}`)),
   'PATCH /api/v1/users/{id}': async (ctx, _a, auth) =>
     auth(ctx.t.http.patch(`/api/v1/users/${ctx.people.stranger.id}`)).send({ disabled: false }),
+  'DELETE /api/v1/users/{id}/sessions': async (ctx, _a, auth) =>
+    auth(ctx.t.http.delete(`/api/v1/users/${ctx.loginTarget.id}/sessions`)),
   'POST /api/v1/notes': async (ctx, _a, auth) => auth(ctx.t.http.post('/api/v1/notes')).send({ title: 'mine', body: 'text' }),
   'GET /api/v1/notes': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/notes')),
   'GET /api/v1/notes/{id}': async (ctx, _a, auth) => auth(ctx.t.http.get(`/api/v1/notes/${await freshNote(ctx)}`)),
@@ -143,6 +190,12 @@ async function mailedToken(ctx: MatrixContext, purpose: OneTimeTokenPurpose): Pr
   // Registration queues its own verification mail, whose newer token would void this one: let it run first.
   await ctx.t.app.get(MailQueue).idle();
   return ctx.t.app.get(OneTimeTokens).issue(account.body.id as string, purpose);
+}
+
+/** A fresh session of the owner (its id is the access token's `sid`), for the cell that ends it. */
+async function freshSession(ctx: MatrixContext): Promise<string> {
+  const token = await tokenOf(ctx, 'owner');
+  return (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
 }
 
 /** A fresh key of the owner, for cells that read, rotate or revoke it. */

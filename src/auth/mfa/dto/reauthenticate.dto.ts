@@ -1,0 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import { Sensitive } from '../../../common/sensitive.decorator.js';
+import { SecondFactorProofDto } from './second-factor-proof.dto.js';
+
+/** Step-up: the password again, and the second factor when the account has one. */
+export class ReauthenticateDto extends SecondFactorProofDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  @Sensitive()
+  password: string;
+}

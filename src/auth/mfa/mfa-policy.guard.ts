@@ -1,0 +1,64 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { ProblemException } from '../../http/problem.exception.js';
+import { MFA_ENROLMENT_KEY, STEP_UP_KEY } from '../../access/access.decorators.js';
+import { principalOf } from '../../access/principal.js';
+import { StepUpCheck } from './step-up.js';
+
+interface MfaRule {
+  readonly stepUp: boolean;
+  readonly enrolment: boolean;
+}
+
+/** Read once per route (like access-rule.ts), never per request. */
+const rules = new WeakMap<Function, Map<Function, MfaRule>>();
+
+/**
+ * Runs after authentication and authorization (APP_GUARD), for bearer users only (API keys never
+ * reach the routes concerned: enrolment and sensitive actions take a user's bearer token):
+ * 1. MFA_REQUIRED_ROLES (ASVS 6.3.3): a user of such a role whose token has no `otp` in `amr` —
+ *    they have no second factor yet — reaches only the routes marked @MfaEnrolment(); everything
+ *    else is a 403 that says what to do. Their role is read fresh on every request (the strategy).
+ * 2. @StepUp() routes (ASVS 7.5.1, 7.5.3): a recent and, with MFA, strong authentication (step-up.ts).
+ */
+@Injectable()
+export class MfaPolicyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly stepUp: StepUpCheck,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const principal = principalOf(context.switchToHttp().getRequest<Request>());
+    if (principal?.kind !== 'user') return true;
+    const rule = this.ruleOf(context.getHandler(), context.getClass());
+    const passedSecondFactor = principal.amr.includes('otp');
+    if (!passedSecondFactor && !rule.enrolment && this.config.mfa.requiredRoles.includes(principal.role)) {
+      throw new ProblemException(403, {
+        detail:
+          `Your role (${principal.role}) requires multi-factor authentication. Enrol a second factor ` +
+          '(POST /api/v1/auth/mfa/totp/setup, then /confirm) and refresh your token, or log in with your code.',
+      });
+    }
+    if (rule.stepUp) await this.stepUp.require(principal);
+    return true;
+  }
+
+  private ruleOf(handler: Function, controller: Function): MfaRule {
+    let byController = rules.get(handler);
+    if (byController === undefined) rules.set(handler, (byController = new Map()));
+    let rule = byController.get(controller);
+    if (rule === undefined) {
+      const targets = [handler, controller];
+      rule = {
+        stepUp: this.reflector.getAllAndOverride<boolean>(STEP_UP_KEY, targets) === true,
+        enrolment: this.reflector.getAllAndOverride<boolean>(MFA_ENROLMENT_KEY, targets) === true,
+      };
+      byController.set(controller, rule);
+    }
+    return rule;
+  }
+}
