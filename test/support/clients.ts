@@ -34,10 +34,20 @@ export async function loginFrom(port: number, from: string, account: Pick<Accoun
 }
 
 /** A full access token (MFA completed, or enrolled when the role requires it, test/support/mfa.ts). */
-export async function accessTokenFrom(port: number, from: string, account: Pick<Account, 'email' | 'password'>): Promise<string> {
+/**
+ * Logs in from `from` and finishes the login (the second factor, or enrolment when the role needs
+ * it). Finding the role costs a `GET /auth/me` with the new token; a caller that knows the account
+ * needs no factor passes `requiredRoles = []` so that request does not spend the account's budget.
+ */
+export async function accessTokenFrom(
+  port: number,
+  from: string,
+  account: Pick<Account, 'email' | 'password'>,
+  requiredRoles?: readonly string[],
+): Promise<string> {
   const res = await loginFrom(port, from, account);
   assert.equal(res.status, 200, res.body);
-  return (await completeLogin(viaAddress(port, from), account.email, res.json())).accessToken;
+  return (await completeLogin(viaAddress(port, from), account.email, res.json(), requiredRoles)).accessToken;
 }
 
 /** Sends `count` requests one after the other and returns their statuses. */
