@@ -8,6 +8,9 @@ export interface AuditEventView {
   correlationId?: string;
   actorType: ActorType;
   actorId: string | null;
+  /** External OpenID provider callers only: the token's issuer and subject. */
+  actorIssuer?: string;
+  actorSubject?: string;
   ip: string | null;
   method: string;
   route: string;
@@ -26,6 +29,8 @@ export function toAuditEventView(event: AuditEvent): AuditEventView {
     ...(event.correlationId === null ? {} : { correlationId: event.correlationId }),
     actorType: event.actorType,
     actorId: event.actorId,
+    ...(event.actorIssuer === null ? {} : { actorIssuer: event.actorIssuer }),
+    ...(event.actorSubject === null ? {} : { actorSubject: event.actorSubject }),
     ip: event.ip,
     method: event.method,
     route: event.route,

@@ -3,6 +3,7 @@ import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { OidcModule } from '../oidc/oidc.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessDeclarationVerifier } from './access/access-declaration.verifier.js';
 import { AuthenticationGuard } from './access/authentication.guard.js';
@@ -28,7 +29,7 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  * deny by default. Guards run in the order listed: authentication, then authorization.
  */
 @Module({
-  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, TypeOrmModule.forFeature([Session, RefreshToken])],
+  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, OidcModule, TypeOrmModule.forFeature([Session, RefreshToken])],
   controllers: [AuthController, JwksController],
   providers: [
     JwtKeySet,

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { HttpServerConfig } from './http-server-config.js';
+import type { OidcConfig } from './oidc-config.js';
 
 /** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -72,6 +73,8 @@ export interface AppConfig {
   /** Server timeouts, connection cap and shutdown grace (src/config/http-server-config.ts). */
   readonly httpServer: HttpServerConfig;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
+  /** The external OpenID provider whose tokens are accepted; undefined = only our own tokens (OIDC_*). */
+  readonly oidc: OidcConfig | undefined;
   readonly swaggerEnabled: boolean;
   readonly logLevel: string;
   /** Secrets generated for this development run (names only), for the boot log. */

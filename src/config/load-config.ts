@@ -5,6 +5,7 @@ import { isAccountEmail } from './email-address.js';
 import { parseHttpServerConfig } from './http-server-config.js';
 import { readBool, readEnum, readInt, readOptional, readString, type Env } from './env-parsers.js';
 import { parseCorsOrigins, parseTrustProxy } from './network-settings.js';
+import { parseOidcConfig } from './oidc-config.js';
 import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
 import { readSecret } from './secret-sources.js';
 
@@ -133,6 +134,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     bodyLimit,
     httpServer: parseHttpServerConfig(env),
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    oidc: parseOidcConfig(env, production, issuer ?? 'urn:secure-nest-api:dev'),
     swaggerEnabled: readBool(env, 'SWAGGER_ENABLED', !production),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     generatedSecrets,

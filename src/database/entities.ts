@@ -4,6 +4,7 @@ import { RefreshToken } from '../auth/sessions/refresh-token.entity.js';
 import { Session } from '../auth/sessions/session.entity.js';
 import { NoteShare } from '../notes/note-share.entity.js';
 import { Note } from '../notes/note.entity.js';
+import { ExternalIdentity } from '../oidc/external-identity.entity.js';
 import { SecurityEventRecord } from '../security-events/security-event.entity.js';
 import { User } from '../users/user.entity.js';
 
@@ -14,4 +15,4 @@ export type EntityClass = new (...args: never[]) => object;
  * Every entity of the application, in one list: the DataSource, the migration-drift test and
  * `cli reencrypt` all read it, so a new entity is registered once. Feature issues append here.
  */
-export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare, ApiKey, AuditEvent, SecurityEventRecord];
+export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, Note, NoteShare, ApiKey, AuditEvent, SecurityEventRecord, ExternalIdentity];

@@ -3,6 +3,7 @@ import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs
 import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/access/access.decorators.js';
+import { OidcProviderHealthIndicator } from '../oidc/oidc-provider.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownHealthIndicator } from './shutdown.health.js';
 
@@ -22,6 +23,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: ShutdownHealthIndicator,
+    private readonly oidcProvider: OidcProviderHealthIndicator,
   ) {}
 
   @Get('live')
@@ -38,6 +40,8 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: 2000 }),
       // Redis only when REDIS_URL is set.
       ...(this.redis.configured ? [() => this.redis.pingCheck('redis')] : []),
+      // The external OpenID provider's keys only when OIDC_ISSUER is set (docs/oauth-oidc.md).
+      ...(this.oidcProvider.configured ? [() => this.oidcProvider.check('oidcProvider')] : []),
     ]);
   }
 }

@@ -8,6 +8,7 @@ import { auditDeclarationOf } from '../../audit/audited.decorator.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../database/database-unavailable.js';
+import { ExternalTokenAuthenticator } from '../../oidc/external-token.authenticator.js';
 import { JwtStrategy } from '../tokens/jwt.strategy.js';
 import { accessRuleOf } from './access-rule.js';
 import type { UserPrincipal } from './principal.js';
@@ -30,6 +31,8 @@ const refused = () =>
     headers: { 'WWW-Authenticate': CHALLENGE },
   });
 
+const bearerToken = (req: Request): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+
 /**
  * Global authentication (APP_GUARD): deny unless the route is @Public(). Bearer tokens are
  * verified by the passport-jwt strategy; API keys (X-API-Key or `Authorization: ApiKey`) by the
@@ -42,6 +45,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyAuthenticator,
     private readonly jwt: JwtStrategy,
+    private readonly external: ExternalTokenAuthenticator,
   ) {
     super();
   }
@@ -62,6 +66,15 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
         throw check.status === 403
           ? new ProblemException(403, { detail: 'This API key may not be used from this address.' })
           : refused();
+      req.user = check.principal;
+      return true;
+    }
+    // A token whose `iss` is the external OpenID provider's: verified against the provider's keys
+    // (src/oidc/); its failures are refusals like ours, a database outage a 503 as below.
+    const token = bearerToken(req);
+    if (token !== undefined && this.external.claims(token)) {
+      const check = await this.external.authenticate(token).catch((error: unknown) => this.handleRequest<never>(error, false));
+      if (!check.ok) throw refused();
       req.user = check.principal;
       return true;
     }
