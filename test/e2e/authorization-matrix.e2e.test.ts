@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildOpenApiDocument } from '../../src/http/openapi.js';
 import { registerUser, strongPassword } from '../support/identity.js';
+import { API_AUDIENCE, OidcTestProvider } from '../support/oidc-test-provider.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { ACTORS, MATRIX } from './matrix/authorization-matrix.table.js';
 import { REQUESTS, runCell, type MatrixContext, type Participant } from './matrix/matrix-requests.js';
@@ -20,10 +21,18 @@ function assertSameRoutes(expected: readonly string[], actual: readonly string[]
 describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
   let t: TestApp;
   let ctx: MatrixContext;
+  let provider: OidcTestProvider;
 
   before(async () => {
     const adminPassword = strongPassword();
-    t = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: 'matrix-admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: adminPassword });
+    // A real OpenID provider for the external:user and external:client columns (docs/oauth-oidc.md).
+    provider = await OidcTestProvider.start();
+    t = await startTestApp({
+      BOOTSTRAP_ADMIN_EMAIL: 'matrix-admin@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
+      OIDC_ISSUER: provider.issuer,
+      OIDC_AUDIENCE: API_AUDIENCE,
+    });
     const person = async (name: string): Promise<Participant> => ({ ...(await registerUser(t, name)) });
     const [owner, reader, stranger, auditor, loginTarget] = await Promise.all(
       ['owner', 'reader', 'stranger', 'auditor', 'target'].map(person),
@@ -53,14 +62,22 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
       'key:audit:read': await keyOf(auditor!, 'audit:read'),
       'key:metrics:read': await keyOf(admin, 'metrics:read'),
     };
+    const external = {
+      'external:user': (await provider.userTokens('matrix-external-user')).accessToken,
+      'external:client': await provider.clientToken('notes:read notes:write'),
+    };
     ctx = {
       t,
       keys,
+      external,
       people: { owner: owner!, reader: reader!, stranger: stranger!, auditor: auditor!, admin },
       loginTarget: loginTarget!,
     };
   });
-  after(async () => t.close());
+  after(async () => {
+    await t?.close();
+    await provider?.close();
+  });
 
   it('has one row per route of the OpenAPI document', () => {
     const document = buildOpenApiDocument(t.app);
