@@ -243,6 +243,25 @@ describe('Resource server for an external OpenID provider', () => {
     assert.ok(provider.jwksRequests - afterBurst <= intervals, `${sent} unknown kids cost ${provider.jwksRequests - afterBurst} fetches`);
   });
 
+  it('keeps the provider’s keys as long as its Cache-Control allows, then fetches them again', async () => {
+    provider.jwksCacheControl = 'public, max-age=2';
+    try {
+      const token = (await provider.userTokens('max')).accessToken;
+      await sleep(COOLDOWN_MS + 100);
+      // An unknown kid: the keys are fetched again, now with the new caching rule.
+      const before = provider.jwksRequests;
+      assert.equal((await notesWith(await forged(randomBytes(8).toString('hex')))).status, 401);
+      assert.equal(provider.jwksRequests, before + 1);
+      assert.equal((await notesWith(token)).status, 200);
+      assert.equal(provider.jwksRequests, before + 1, 'fresh keys: no fetch');
+      await sleep(2100);
+      assert.equal((await notesWith(token)).status, 200);
+      assert.equal(provider.jwksRequests, before + 2, 'past max-age: fetched again');
+    } finally {
+      provider.jwksCacheControl = undefined;
+    }
+  });
+
   it('picks up a signing key rotated at the provider, and keeps accepting tokens of the previous key', async () => {
     const old = (await provider.userTokens('ivan')).accessToken;
     assert.equal((await notesWith(old)).status, 200);
@@ -256,18 +275,26 @@ describe('Resource server for an external OpenID provider', () => {
     assert.equal((await notesWith(old)).status, 200);
   });
 
-  it('keeps verifying with cached keys while the provider is down, and /health/ready says it is unreachable', async () => {
+  it('keeps verifying with cached keys, even expired ones, while the provider is down, and /health/ready says it is unreachable', async () => {
     const token = (await provider.userTokens('judy')).accessToken;
     assert.equal((await notesWith(token)).status, 200);
+    // The keys are fetched again with a short lifetime, then the provider goes away.
+    provider.jwksCacheControl = 'max-age=2';
+    await sleep(COOLDOWN_MS + 100);
+    assert.equal((await notesWith(await forged(randomBytes(8).toString('hex')))).status, 401);
+    provider.jwksCacheControl = undefined;
     await provider.stop();
     try {
-      await sleep(COOLDOWN_MS + 100);
-      // An unknown kid makes the service try the provider, which fails: the cached keys stay.
-      assert.equal((await notesWith(await forged(randomBytes(8).toString('hex')))).status, 401);
+      await sleep(2100);
+      // Past max-age: a refresh is tried, fails, and the keys held keep verifying (stale-if-error).
+      const fetchesBefore = provider.jwksRequests;
       assert.equal((await notesWith(token)).status, 200);
+      assert.equal(provider.jwksRequests, fetchesBefore, 'the provider is down: nothing reached it');
       const ready = await t.http.get('/health/ready');
       assert.equal(ready.status, 200);
-      assert.deepEqual(ready.body.details.oidcProvider, { status: 'up', keys: 'fresh', provider: 'unreachable' });
+      assert.deepEqual(ready.body.details.oidcProvider, { status: 'up', keys: 'stale', provider: 'unreachable' });
+      // Still refused: tokens the cached keys cannot verify.
+      assert.equal((await notesWith(await forged(provider.activeKid))).status, 401);
     } finally {
       await provider.resume();
     }
