@@ -29,7 +29,14 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  * deny by default. Guards run in the order listed: authentication, then authorization.
  */
 @Module({
-  imports: [DiscoveryModule, PassportModule, UsersModule, ApiKeysModule, OidcModule, TypeOrmModule.forFeature([Session, RefreshToken])],
+  imports: [
+    DiscoveryModule,
+    PassportModule,
+    UsersModule,
+    ApiKeysModule,
+    OidcModule,
+    TypeOrmModule.forFeature([Session, RefreshToken]),
+  ],
   controllers: [AuthController, JwksController],
   providers: [
     JwtKeySet,

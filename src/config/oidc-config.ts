@@ -59,7 +59,9 @@ export function parseOidcConfig(env: Env, production: boolean, ownIssuer: string
     audience,
     rolesClaim: parseRolesClaim(readOptional(env, 'OIDC_ROLES_CLAIM') ?? 'roles'),
     roleMap: parseRoleMap(readList(env, 'OIDC_ROLE_MAP')),
-    algorithms: parseAlgorithms(readOptional(env, 'OIDC_ALGORITHMS') === undefined ? DEFAULT_ALGORITHMS : readList(env, 'OIDC_ALGORITHMS')),
+    algorithms: parseAlgorithms(
+      readOptional(env, 'OIDC_ALGORITHMS') === undefined ? DEFAULT_ALGORITHMS : readList(env, 'OIDC_ALGORITHMS'),
+    ),
     jwksCooldownSeconds: readInt(env, 'OIDC_JWKS_COOLDOWN_SECONDS', 30, 1, 3600),
   };
 }

@@ -45,7 +45,8 @@ export function externalCallerOf(claims: JWTPayload, config: OidcConfig): Extern
 /** OIDC_ROLE_MAP over the roles claim: admin if any provider role maps to admin, else auditor, else user. */
 export function roleOf(claims: JWTPayload, config: OidcConfig): Role {
   const value = claimAt(claims, config.rolesClaim);
-  const providerRoles = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((r) => typeof r === 'string') : [];
+  const providerRoles =
+    typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((r) => typeof r === 'string') : [];
   const mapped = new Set(providerRoles.map((role) => config.roleMap.get(role)));
   if (mapped.has('admin')) return 'admin';
   if (mapped.has('auditor')) return 'auditor';

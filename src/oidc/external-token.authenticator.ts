@@ -6,8 +6,7 @@ import { externalCallerOf } from './external-claims.js';
 import { ExternalTokenVerifier } from './external-token.verifier.js';
 
 export type ExternalAuthentication =
-  | { readonly ok: true; readonly principal: ExternalUserPrincipal | ClientPrincipal }
-  | { readonly ok: false };
+  { readonly ok: true; readonly principal: ExternalUserPrincipal | ClientPrincipal } | { readonly ok: false };
 
 /**
  * Bearer tokens whose `iss` is OIDC_ISSUER (the authentication guard asks `claims` first): verified
@@ -54,7 +53,14 @@ export class ExternalTokenAuthenticator {
     }
     return {
       ok: true,
-      principal: { kind: 'externalUser', userId, role: caller.role, issuer, subject: caller.subject, tokenExpiresAt: claims.exp! },
+      principal: {
+        kind: 'externalUser',
+        userId,
+        role: caller.role,
+        issuer,
+        subject: caller.subject,
+        tokenExpiresAt: claims.exp!,
+      },
     };
   }
 }

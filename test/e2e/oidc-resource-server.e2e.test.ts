@@ -34,13 +34,16 @@ describe('Resource server for an external OpenID provider', () => {
   let provider: OidcTestProvider;
   let t: TestApp;
   let adminToken: string;
-  let attackerKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+  let attackerKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   const get = (path: string, token: string) => t.http.get(path).set(...bearer(token));
   const notesWith = (token: string) => get('/api/v1/notes', token);
   const query = (sql: string, params: unknown[]) => {
     const marks = t.db.kind === 'postgres' ? params.map((_, i) => `$${i + 1}`) : params.map(() => '?');
-    return t.app.get(DataSource).query(sql.replace(/\$(\d)/g, (_, i: string) => marks[Number(i) - 1]!), params);
+    return t.app.get(DataSource).query(
+      sql.replace(/\$(\d)/g, (_, i: string) => marks[Number(i) - 1]!),
+      params,
+    );
   };
   const identities = (subject: string): Promise<{ issuer: string; user_id: string; kind: string }[]> =>
     query('SELECT issuer, user_id, kind FROM external_identities WHERE subject = $1 ORDER BY issuer', [subject]);
@@ -73,7 +76,10 @@ describe('Resource server for an external OpenID provider', () => {
   it('accepts a user token from authorization code + PKCE, provisions the account by (iss, sub) and audits issuer and subject', async () => {
     const { accessToken } = await provider.userTokens('carol');
     assert.equal((await notesWith(accessToken)).status, 200);
-    const created = await t.http.post('/api/v1/notes').set(...bearer(accessToken)).send({ title: 'from the provider', body: 'x' });
+    const created = await t.http
+      .post('/api/v1/notes')
+      .set(...bearer(accessToken))
+      .send({ title: 'from the provider', body: 'x' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const [identity, ...others] = await identities('carol');
     assert.equal(others.length, 0);
@@ -82,7 +88,12 @@ describe('Resource server for an external OpenID provider', () => {
     assert.equal(owner.owner_id, identity!.user_id, 'the note belongs to the provisioned account');
     const [event] = await auditRowsFor(t, created.headers['x-request-id']!);
     assert.deepEqual(
-      [event!.actor_type, event!.actor_id, (event as unknown as Record<string, unknown>).actor_issuer, (event as unknown as Record<string, unknown>).actor_subject],
+      [
+        event!.actor_type,
+        event!.actor_id,
+        (event as unknown as Record<string, unknown>).actor_issuer,
+        (event as unknown as Record<string, unknown>).actor_subject,
+      ],
       ['externalUser', identity!.user_id, provider.issuer, 'carol'],
     );
     // The next token of the same account is the same user (no second account).
@@ -99,12 +110,18 @@ describe('Resource server for an external OpenID provider', () => {
     assert.equal(event!.actor_type, 'client');
     assert.equal((event as unknown as Record<string, unknown>).actor_subject, provider.machine.clientId);
     // notes:write was not granted: the same @Scopes rule as for an API key.
-    const refused = await t.http.post('/api/v1/notes').set(...bearer(readOnly)).send({ title: 't', body: 'b' });
+    const refused = await t.http
+      .post('/api/v1/notes')
+      .set(...bearer(readOnly))
+      .send({ title: 't', body: 'b' });
     assert.equal(refused.status, 403);
     // A scope only the provider knows (billing:admin) grants nothing here; audit:read needs a mapped role too.
     assert.equal((await get('/api/v1/audit-events', await provider.clientToken('audit:read billing:admin'))).status, 403);
     const writer = await provider.clientToken('notes:write');
-    const created = await t.http.post('/api/v1/notes').set(...bearer(writer)).send({ title: 'robot', body: 'b' });
+    const created = await t.http
+      .post('/api/v1/notes')
+      .set(...bearer(writer))
+      .send({ title: 'robot', body: 'b' });
     assert.equal(created.status, 201);
     const [identity] = await identities(provider.machine.clientId);
     assert.equal(identity!.kind, 'client');
@@ -144,11 +161,17 @@ describe('Resource server for an external OpenID provider', () => {
     const { accessToken } = await provider.userTokens('erin');
     assert.equal((await notesWith(accessToken)).status, 200);
     const [erin] = await identities('erin');
-    const disable = await t.http.patch(`/api/v1/users/${erin!.user_id}`).set(...bearer(adminToken)).send({ disabled: true });
+    const disable = await t.http
+      .patch(`/api/v1/users/${erin!.user_id}`)
+      .set(...bearer(adminToken))
+      .send({ disabled: true });
     assert.equal(disable.status, 200, JSON.stringify(disable.body));
     assert.equal((await notesWith(accessToken)).status, 401);
     assert.equal((await notesWith((await provider.userTokens('erin')).accessToken)).status, 401, 'a fresh token too');
-    await t.http.patch(`/api/v1/users/${erin!.user_id}`).set(...bearer(adminToken)).send({ disabled: false });
+    await t.http
+      .patch(`/api/v1/users/${erin!.user_id}`)
+      .set(...bearer(adminToken))
+      .send({ disabled: false });
     assert.equal((await notesWith(accessToken)).status, 200);
   });
 
@@ -180,7 +203,9 @@ describe('Resource server for an external OpenID provider', () => {
       'wrong issuer': await provider.signWithProviderKey(providerClaims('gina', { iss: 'https://idp.attacker.example' })),
       'a logout token': await provider.signWithProviderKey(providerClaims('gina'), { typ: 'logout+jwt' }),
       'an ID token': (await provider.userTokens('gina')).idToken,
-      'sender-constrained (cnf) presented as bearer': await provider.signWithProviderKey(providerClaims('gina', { cnf: { jkt: 'x'.repeat(43) } })),
+      'sender-constrained (cnf) presented as bearer': await provider.signWithProviderKey(
+        providerClaims('gina', { cnf: { jkt: 'x'.repeat(43) } }),
+      ),
     };
     const genuine = (await provider.userTokens('gina')).accessToken;
     const [header, payload, signature] = genuine.split('.');
@@ -230,7 +255,10 @@ describe('Resource server for an external OpenID provider', () => {
     assert.ok(burst.every((res) => res.status === 401));
     const burstFetches = provider.jwksRequests - before;
     assert.ok(burstFetches >= 1, 'an unknown kid is worth one look (the provider may have rotated)');
-    assert.ok(burstFetches <= burstIntervals, `a burst of 40 unknown kids cost ${burstFetches} fetches in ${burstIntervals} intervals`);
+    assert.ok(
+      burstFetches <= burstIntervals,
+      `a burst of 40 unknown kids cost ${burstFetches} fetches in ${burstIntervals} intervals`,
+    );
     const started = Date.now();
     const afterBurst = provider.jwksRequests;
     let sent = 0;
@@ -240,7 +268,10 @@ describe('Resource server for an external OpenID provider', () => {
     }
     const intervals = Math.floor((Date.now() - started) / COOLDOWN_MS) + 1;
     assert.ok(sent > 20, `sent ${sent}`);
-    assert.ok(provider.jwksRequests - afterBurst <= intervals, `${sent} unknown kids cost ${provider.jwksRequests - afterBurst} fetches`);
+    assert.ok(
+      provider.jwksRequests - afterBurst <= intervals,
+      `${sent} unknown kids cost ${provider.jwksRequests - afterBurst} fetches`,
+    );
   });
 
   it('keeps the provider’s keys as long as its Cache-Control allows, then fetches them again', async () => {

@@ -170,7 +170,6 @@ export class OidcTestProvider {
   }
 
   private build(): void {
-    const state = this;
     this.provider = new Provider(this.issuer, {
       clients: [
         {
@@ -193,7 +192,7 @@ export class OidcTestProvider {
       pkce: { required: () => true },
       findAccount: (_ctx, sub) => ({
         accountId: sub,
-        claims: () => ({ sub, ...(state.emails.has(sub) ? { email: state.emails.get(sub) } : {}) }),
+        claims: () => ({ sub, ...(this.emails.has(sub) ? { email: this.emails.get(sub) } : {}) }),
       }),
       features: {
         devInteractions: { enabled: true },
@@ -209,7 +208,7 @@ export class OidcTestProvider {
               audience: resource,
               accessTokenFormat: 'jwt',
               accessTokenTTL: 600,
-              jwt: { sign: state.signing },
+              jwt: { sign: this.signing },
             };
           },
         },
@@ -218,8 +217,8 @@ export class OidcTestProvider {
       extraTokenClaims: (_ctx, token) => {
         const id = 'accountId' in token && typeof token.accountId === 'string' ? token.accountId : token.clientId;
         if (id === undefined) return undefined;
-        const email = state.emails.get(id);
-        return { realm_access: { roles: state.roles.get(id) ?? [] }, ...(email ? { email, name: `Test ${id}` } : {}) };
+        const email = this.emails.get(id);
+        return { realm_access: { roles: this.roles.get(id) ?? [] }, ...(email ? { email, name: `Test ${id}` } : {}) };
       },
     });
     this.handler = this.provider.callback();

@@ -55,11 +55,27 @@ describe('OIDC_* configuration (external OpenID provider)', () => {
   });
 
   it('refuses an issuer that is not https in production, or not a plain URL, or our own issuer', () => {
-    assertConfigError(() => loadConfig(production({ ...provider, OIDC_ISSUER: 'http://idp.example.com' })), 'OIDC_ISSUER', /https/);
-    assert.equal(loadConfig({ NODE_ENV: 'test', ...provider, OIDC_ISSUER: 'http://127.0.0.1:8080' }).oidc?.issuer, 'http://127.0.0.1:8080');
-    for (const issuer of ['idp.example.com', 'ftp://idp.example.com', 'https://idp.example.com/?tenant=1', 'https://u:p@idp.example.com'])
+    assertConfigError(
+      () => loadConfig(production({ ...provider, OIDC_ISSUER: 'http://idp.example.com' })),
+      'OIDC_ISSUER',
+      /https/,
+    );
+    assert.equal(
+      loadConfig({ NODE_ENV: 'test', ...provider, OIDC_ISSUER: 'http://127.0.0.1:8080' }).oidc?.issuer,
+      'http://127.0.0.1:8080',
+    );
+    for (const issuer of [
+      'idp.example.com',
+      'ftp://idp.example.com',
+      'https://idp.example.com/?tenant=1',
+      'https://u:p@idp.example.com',
+    ])
       assertConfigError(() => loadConfig(production({ ...provider, OIDC_ISSUER: issuer })), 'OIDC_ISSUER');
-    assertConfigError(() => loadConfig(production({ ...provider, OIDC_ISSUER: 'https://issuer.test' })), 'OIDC_ISSUER', /JWT_ISSUER/);
+    assertConfigError(
+      () => loadConfig(production({ ...provider, OIDC_ISSUER: 'https://issuer.test' })),
+      'OIDC_ISSUER',
+      /JWT_ISSUER/,
+    );
   });
 
   it('refuses none, HMAC and unknown algorithms, and an empty list', () => {
@@ -73,6 +89,9 @@ describe('OIDC_* configuration (external OpenID provider)', () => {
     for (const claim of ['realm_access..roles', '.roles', 'roles.', 'my roles'])
       assertConfigError(() => loadConfig(production({ ...provider, OIDC_ROLES_CLAIM: claim })), 'OIDC_ROLES_CLAIM');
     for (const cooldown of ['0', '-1', '3601', 'soon'])
-      assertConfigError(() => loadConfig(production({ ...provider, OIDC_JWKS_COOLDOWN_SECONDS: cooldown })), 'OIDC_JWKS_COOLDOWN_SECONDS');
+      assertConfigError(
+        () => loadConfig(production({ ...provider, OIDC_JWKS_COOLDOWN_SECONDS: cooldown })),
+        'OIDC_JWKS_COOLDOWN_SECONDS',
+      );
   });
 });

@@ -61,7 +61,10 @@ const ownerOnly = (status: number, others: number): BaseExpectations => ({
   admin: others,
   ...keys(403),
 });
-const withKeys = (expectations: Omit<BaseExpectations, KeyActor>, granted: Partial<Record<KeyActor, number>>): BaseExpectations => ({
+const withKeys = (
+  expectations: Omit<BaseExpectations, KeyActor>,
+  granted: Partial<Record<KeyActor, number>>,
+): BaseExpectations => ({
   ...expectations,
   ...keys(403),
   ...granted,
@@ -156,7 +159,8 @@ const EXTERNAL: Readonly<Record<string, readonly [number, number]>> = {
 export const MATRIX: Readonly<Record<string, Expectations>> = Object.fromEntries(
   Object.entries(BASE).map(([route, expectations]) => {
     const external = EXTERNAL[route];
-    if (external === undefined) throw new Error(`authorization matrix: ${route} has no EXTERNAL entry (external:user, external:client)`);
+    if (external === undefined)
+      throw new Error(`authorization matrix: ${route} has no EXTERNAL entry (external:user, external:client)`);
     return [route, { ...expectations, 'external:user': external[0], 'external:client': external[1] }];
   }),
 );
