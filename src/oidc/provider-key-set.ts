@@ -41,7 +41,8 @@ export interface ProviderKeyStatus {
  *   unknown `kid`s costs the provider at most one request per interval (docs/oauth-oidc.md);
  * - freshness from the JWKS response's `Cache-Control: max-age` (bounded), else 10 minutes;
  * - when a refresh fails, the keys already held keep working for a day past their freshness
- *   (stale-if-error); with no key at all, verification fails closed.
+ *   (stale-if-error); with no key at all, verification fails closed;
+ * - every fetch is bounded: 5 s, 256 KiB, no redirects, a 200 with JSON or nothing.
  * Discovery (OpenID Connect Discovery §4) runs once, and its `issuer` must equal OIDC_ISSUER exactly.
  */
 export class ProviderKeySet {
@@ -114,7 +115,7 @@ export class ProviderKeySet {
   private async fetchKeys(): Promise<void> {
     this.jwksUri ??= await this.discover();
     const response = await this.get(this.jwksUri, 'application/jwk-set+json, application/json');
-    const jwks = (await response.json()) as JSONWebKeySet;
+    const jwks = (await boundedJson(response)) as JSONWebKeySet;
     // createLocalJWKSet validates the set's shape; a malformed answer keeps the keys held before.
     const local = createLocalJWKSet(jwks);
     this.local = local;
@@ -125,7 +126,7 @@ export class ProviderKeySet {
   private async discover(): Promise<URL> {
     const base = this.options.issuer.replace(/\/$/, '');
     const response = await this.get(new URL(`${base}/.well-known/openid-configuration`), 'application/json');
-    const metadata = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    const metadata = (await boundedJson(response)) as { issuer?: unknown; jwks_uri?: unknown };
     // A document for another issuer would let that issuer's keys sign "our" provider's tokens.
     if (metadata.issuer !== this.options.issuer) throw new Error('discovery issuer mismatch');
     if (typeof metadata.jwks_uri !== 'string') throw new Error('discovery without jwks_uri');
@@ -145,6 +146,22 @@ export class ProviderKeySet {
     if (response.status !== 200) throw new Error(`unexpected status ${response.status}`);
     return response;
   }
+}
+
+/** Neither document is anywhere near this size; a larger answer is refused, not buffered. */
+const MAX_DOCUMENT_BYTES = 256 * 1024;
+
+async function boundedJson(response: Response): Promise<unknown> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_DOCUMENT_BYTES || response.body === null) throw new Error('response too large or empty');
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > MAX_DOCUMENT_BYTES) throw new Error('response too large');
+    chunks.push(chunk);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
 }
 
 /** `Cache-Control: max-age=N` (no-store/no-cache: as short as the cooldown), bounded to [cooldown, 24 h]. */
