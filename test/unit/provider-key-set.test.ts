@@ -50,7 +50,8 @@ describe('the provider key set (src/oidc/provider-key-set.ts)', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const keySet = (scenario: string) => new ProviderKeySet({ issuer: `${base}/${scenario}`, requireHttps: false, cooldownMs: 60_000 });
+  const keySet = (scenario: string) =>
+    new ProviderKeySet({ issuer: `${base}/${scenario}`, requireHttps: false, cooldownMs: 60_000 });
   const verify = (keys: ProviderKeySet) => jwtVerify(token, keys.resolve);
 
   it('verifies with the key the provider publishes (the control)', async () => {
