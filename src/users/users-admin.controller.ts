@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { Audited } from '../audit/audited.decorator.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/access/access.decorators.js';
-import { CurrentUser } from '../auth/access/current-principal.decorator.js';
-import type { UserPrincipal } from '../auth/access/principal.js';
+import { CurrentPerson } from '../auth/access/current-principal.decorator.js';
+import type { ExternalUserPrincipal, UserPrincipal } from '../auth/access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
@@ -33,7 +33,7 @@ export class UsersAdminController {
   @Audited('user.update')
   @Patch(':id')
   update(
-    @CurrentUser() actor: UserPrincipal,
+    @CurrentPerson() actor: UserPrincipal | ExternalUserPrincipal,
     @Param('id', uuidParam()) id: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserView> {

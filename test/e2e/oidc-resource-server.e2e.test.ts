@@ -175,6 +175,44 @@ describe('Resource server for an external OpenID provider', () => {
     assert.equal((await notesWith(accessToken)).status, 200);
   });
 
+  it('lets a provider admin administer accounts, and refuses a local role change for a provider account', async () => {
+    provider.roles.set('olga', ['api-admin']);
+    const olga = (await provider.userTokens('olga')).accessToken;
+    const paul = (await provider.userTokens('paul')).accessToken;
+    assert.equal((await notesWith(paul)).status, 200);
+    const [paulAccount] = await identities('paul');
+    const account = `/api/v1/users/${paulAccount!.user_id}`;
+    assert.equal(
+      (
+        await t.http
+          .patch(account)
+          .set(...bearer(olga))
+          .send({ disabled: true })
+      ).status,
+      200,
+    );
+    assert.equal((await notesWith(paul)).status, 401);
+    assert.equal(
+      (
+        await t.http
+          .patch(account)
+          .set(...bearer(olga))
+          .send({ disabled: false })
+      ).status,
+      200,
+    );
+    assert.equal((await notesWith(paul)).status, 200);
+    // The role of a provider account comes from its token: a local change would silently do nothing.
+    const promote = await t.http
+      .patch(account)
+      .set(...bearer(adminToken))
+      .send({ role: 'auditor' });
+    assert.equal(promote.status, 409);
+    assert.match(promote.body.detail, /identity provider/);
+    const [row] = await query('SELECT role FROM users WHERE id = $1', [paulAccount!.user_id]);
+    assert.equal(row.role, 'user');
+  });
+
   it('answers local password routes for provider accounts with a clear problem', async () => {
     const { accessToken } = await provider.userTokens('frank');
     const res = await t.http

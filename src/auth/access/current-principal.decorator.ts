@@ -1,7 +1,7 @@
 import { createParamDecorator, ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { ProblemException } from '../../http/problem.exception.js';
-import { principalOf, type Principal, type UserPrincipal } from './principal.js';
+import { principalOf, type ExternalUserPrincipal, type Principal, type UserPrincipal } from './principal.js';
 
 /** Injects the authenticated caller; handlers take the actor explicitly (docs/architecture.md#authorization-lives-in-the-data-path). */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
@@ -22,3 +22,13 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
   if (principal.kind !== 'user') throw new ForbiddenException();
   return principal;
 });
+
+/** Injects a person (a local or an identity-provider user), never a key or a machine client: for admin actions. */
+export const CurrentPerson = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): UserPrincipal | ExternalUserPrincipal => {
+    const principal = principalOf(ctx.switchToHttp().getRequest<Request>());
+    if (!principal) throw new UnauthorizedException();
+    if (principal.kind !== 'user' && principal.kind !== 'externalUser') throw new ForbiddenException();
+    return principal;
+  },
+);
