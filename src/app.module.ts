@@ -1,5 +1,4 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -11,16 +10,15 @@ import { DatabaseModule } from './database/database.module.js';
 import type { SchemaExtensions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
 import { IntrusionDetectionModule } from './intrusion-detection/intrusion-detection.module.js';
-import { ProblemDetailsFilter } from './http/problem-details.filter.js';
-import { createValidationPipe } from './http/validation.pipe.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotesModule } from './notes/notes.module.js';
-import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { OidcModule } from './oidc/oidc.module.js';
+import { RequestPipelineModule } from './request-pipeline.js';
 import { SecurityEventsModule } from './security-events/security-events.module.js';
 import { SharedStateModule } from './shared-state/shared-state.module.js';
 import { TlsModule } from './tls/tls.module.js';
-import { UsersAdminModule } from './users/users-admin.module.js';
+import { UsersAdminModule } from './users-admin/users-admin.module.js';
 
 export interface AppModuleOptions {
   /** Extra modules (tests mount probe controllers here; the pipeline stays the production one). */
@@ -43,22 +41,21 @@ export class AppModule {
         CryptoModule,
         DatabaseModule.forRoot(config, options.schema),
         SharedStateModule,
-        // Before every module that registers guards: its global guard must run first (rate-limit.module.ts).
-        RateLimitModule,
-        IntrusionDetectionModule,
         MetricsModule,
         AuditModule,
+        // The global guards, interceptors, pipe and filter, in the order a request meets them.
+        RequestPipelineModule,
+        HealthModule,
+        TlsModule,
+        // Identity: accounts and their tokens, sessions and passwords; an external OpenID provider's accounts and tokens.
         AuthModule,
+        OidcModule,
+        // Features: each can be deleted with its folder and its line here (docs/architecture.md#layers).
+        IntrusionDetectionModule,
         UsersAdminModule,
         ApiKeysModule,
         NotesModule,
-        HealthModule,
-        TlsModule,
         ...(options.extraModules ?? []),
-      ],
-      providers: [
-        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
     };
   }

@@ -10,7 +10,6 @@ import { noStoreMiddleware } from './http/no-store.middleware.js';
 import { mountOpenApi } from './http/openapi.js';
 import { rejectHostileInputMiddleware } from './http/reject-hostile-input.middleware.js';
 import { rejectRepeatedQueryMiddleware } from './http/reject-repeated-query.middleware.js';
-import { RejectUnexpectedBodyInterceptor } from './http/reject-unexpected-body.interceptor.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';
 import { API_VERSION_PREFIX } from './http/routes.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -22,7 +21,8 @@ import { MetricsRegistry } from './metrics/metrics.registry.js';
 /**
  * The composition root of the HTTP pipeline (docs/architecture.md#one-composition-root). main.ts and every e2e test call
  * this, so the tests exercise exactly what production serves. Order matters: cheap refusals
- * and response headers first, then body parsing, then Nest's guards/pipes/filters.
+ * and response headers first, then body parsing. After this Express chain come Nest's global
+ * guards, interceptors, pipe and filter, listed in order in src/request-pipeline.ts.
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.useLogger(app.get(Logger));
@@ -53,7 +53,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(jsonBodyMiddleware(config.bodyLimit));
   app.use(rejectRepeatedQueryMiddleware);
   app.use(rejectHostileInputMiddleware);
-  app.useGlobalInterceptors(new RejectUnexpectedBodyInterceptor());
 
   app.enableVersioning({ type: VersioningType.URI, prefix: API_VERSION_PREFIX });
   if (config.swaggerEnabled) mountOpenApi(app);

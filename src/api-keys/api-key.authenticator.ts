@@ -1,16 +1,20 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import type { ApiKeyPrincipal } from '../auth/access/principal.js';
+import { CredentialAuthenticators, type CredentialAuthenticator } from '../access/credential-authenticator.js';
+import type { ApiKeyPrincipal } from '../access/principal.js';
 import { CompiledSelect } from '../database/compiled-select.js';
 import { UsersService } from '../users/users.service.js';
 import { parseApiKey } from './api-key-format.js';
-import { scopesAllowedFor } from './api-key-scopes.js';
+import { scopesAllowedFor } from '../access/scopes.js';
 import { ApiKeyUsageTracker } from './api-key-usage.tracker.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ipAllowed } from './ip-allowlist.js';
+import { presentedCredential } from './presented-api-key.js';
+import { ProblemException } from '../http/problem.exception.js';
 
 function sameHash(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
@@ -27,9 +31,13 @@ export type ApiKeyCheck =
  * expired, rotated-out keys and disabled owners are refused; the allowlist is checked last so
  * only a key holder learns that an address is not allowed. The key acts as its owner, with the
  * owner's current role, limited to the scopes that role still allows.
+ *
+ * Registered with the authentication guard (src/access/credential-authenticator.ts): it claims
+ * requests with `X-API-Key` or `Authorization: ApiKey`, its challenge follows the bearer one.
  */
 @Injectable()
-export class ApiKeyAuthenticator {
+export class ApiKeyAuthenticator implements CredentialAuthenticator, OnModuleInit {
+  readonly scheme = 'api_key';
   private byPublicId: CompiledSelect<ApiKey, 'publicId'> | undefined;
 
   constructor(
@@ -37,9 +45,32 @@ export class ApiKeyAuthenticator {
     private readonly keys: ApiKeysService,
     private readonly users: UsersService,
     private readonly usage: ApiKeyUsageTracker,
+    private readonly registry: CredentialAuthenticators,
   ) {}
 
-  async authenticate(presented: string, clientIp: string | undefined): Promise<ApiKeyCheck> {
+  onModuleInit(): void {
+    this.registry.register(this, 10);
+  }
+
+  claims(req: Request): boolean {
+    return req.headers['x-api-key'] !== undefined || /^ApiKey\s/i.test(req.headers.authorization ?? '');
+  }
+
+  challenge(): string {
+    return 'ApiKey realm="api"';
+  }
+
+  async authenticate(req: Request): Promise<ApiKeyPrincipal | undefined> {
+    // Both a key header and an Authorization header, or the header twice: refused, never guessed.
+    const credential = presentedCredential(req);
+    if (credential.kind !== 'apiKey') return undefined;
+    const check = await this.check(credential.key, req.ip);
+    if (check.ok) return check.principal;
+    if (check.status === 403) throw new ProblemException(403, { detail: 'This API key may not be used from this address.' });
+    return undefined;
+  }
+
+  async check(presented: string, clientIp: string | undefined): Promise<ApiKeyCheck> {
     const parsed = parseApiKey(presented);
     if (!parsed) return { ok: false, status: 401 };
     // Read fresh on every request (revocation and rotation count at once), through a query compiled once.

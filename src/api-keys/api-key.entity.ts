@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import type { Scope } from '../auth/access/access.decorators.js';
+import type { Scope } from '../access/access.decorators.js';
 import { TimestampColumn } from '../database/columns/timestamp.column.js';
 import { UuidPrimaryColumn } from '../database/columns/uuid-primary.column.js';
 

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
-import type { UserPrincipal } from '../auth/access/principal.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PepperedHash } from '../crypto/peppered-hash.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { generateApiKey } from './api-key-format.js';
-import { scopesAllowedFor } from './api-key-scopes.js';
-import { toApiKeyView, type ApiKeyView } from './api-key-view.js';
+import { scopesAllowedFor } from '../access/scopes.js';
+import { toApiKeyView, type ApiKeyView, type ApiKeyWithSecretView } from './api-key-view.js';
 import { ApiKey } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/create-api-key.dto.js';
 import { normaliseCidr } from './ip-allowlist.js';
@@ -17,7 +17,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 const DAY_MS = 86_400_000;
 const notFound = () => new ProblemException(404, { detail: 'No such API key.' });
 
-export type ApiKeyWithSecret = ApiKeyView & { key: string };
+export type ApiKeyWithSecret = ApiKeyWithSecretView;
 
 /** Key lifecycle (docs/http-contract.md#api-keys). Every query is scoped to the owner: another user's key is a 404. */
 @Injectable()

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { principalOf } from '../auth/access/principal.js';
+import { isAuditOptOut, routeAuditFor } from '../access/audited.decorator.js';
+import { principalOf } from '../access/principal.js';
+import type { AuditTrail } from '../http/audit-trail.js';
 import type { UnitOfWork } from '../database/request-transaction.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { correlationIdOf, elapsedMs, requestIdOf } from '../http/request-id.middleware.js';
@@ -12,13 +14,11 @@ import { auditSubjectOf } from './audit-subject.js';
 import { redactCredentials, safeText, uuidOrNull } from './audit-text.js';
 import { AuditWriter } from './audit-writer.js';
 import { summarisePayload } from './payload-summary.js';
-import type { AuditDeclaration } from './audited.decorator.js';
 import { UnitAbortedError } from '../database/request-transaction.js';
 
 const RECORDED = Symbol('auditRecorded');
-const DECLARATION = Symbol('auditDeclaration');
 const UNIT = Symbol('auditUnitOfWork');
-type AuditedRequest = Request & { [RECORDED]?: true; [DECLARATION]?: AuditDeclaration; [UNIT]?: UnitOfWork };
+type AuditedRequest = Request & { [RECORDED]?: true; [UNIT]?: UnitOfWork };
 
 /** The matched route's template (`/api/v1/notes/:id`), or undefined when no real route matched. */
 function templateOf(req: Request): string | undefined {
@@ -28,13 +28,13 @@ function templateOf(req: Request): string | undefined {
 }
 
 /**
- * Health probes answered by a health route (200 live/ready, 503 not ready) are left out of the
- * trail: they carry no actor or data. Anything else under /health/ is recorded like any request:
- * an unknown path or another spelling (404), and a probe refused for its input (a body, a repeated
- * parameter: 400), since that is no orchestrator's probe and probing goes on the record.
+ * A route declared @NotAudited (the health probes) is left out of the trail for its own answers
+ * (success, or a server-side failure such as a not-ready 503): they carry no actor or data. A
+ * request refused as a client error (4xx) is recorded like any other, since probing goes on the
+ * record; so is anything that matched no route (an unknown path or another spelling: 404).
  */
 function excluded(req: Request, status: number): boolean {
-  return templateOf(req)?.startsWith('/health/') === true && (status === 200 || status === 503);
+  return isAuditOptOut(routeAuditFor(req)) && (status < 400 || status >= 500);
 }
 
 /** The route template when a route matched, else the bare path (no query), credentials redacted. */
@@ -50,21 +50,16 @@ function safePayload(summary: string | null): string | null {
   return summary === null ? null : safeText(summary, Number.MAX_SAFE_INTEGER);
 }
 
-/** Lets guards pass the matched handler's declaration along, so refusals carry the action too. */
-export function rememberAuditDeclaration(req: Request, declaration: AuditDeclaration | undefined): void {
-  if (declaration) (req as AuditedRequest)[DECLARATION] = declaration;
-}
-
 /** The unit of work a state-changing request runs in (src/database/request-transaction.ts). */
 export function attachUnitOfWork(req: Request, unit: UnitOfWork): void {
   (req as AuditedRequest)[UNIT] = unit;
 }
 
 /**
- * The one recorder behind "exactly one audit event per request" (docs/http-contract.md#audit-events). It is fed from two
- * places: the audit interceptor for requests a handler served, and the problem-details filter
- * for everything refused or failed (guards run before interceptors, so refusals never reach the
- * interceptor). A mark on the request makes the second call a no-op, so no request is recorded
+ * The one recorder behind "exactly one audit event per request" (docs/http-contract.md#audit-events), bound to the
+ * HTTP layer's AuditTrail port (src/http/audit-trail.ts). It is fed from two places: the audit
+ * interceptor for requests a handler served, and the problem-details filter for everything
+ * refused or failed (guards run before interceptors, so refusals never reach the interceptor). A mark on the request makes the second call a no-op, so no request is recorded
  * twice; every response path goes through one of the two, so none is missed.
  *
  * A request that changed something (its unit of work began) has its event inserted in its own
@@ -72,7 +67,7 @@ export function attachUnitOfWork(req: Request, unit: UnitOfWork): void {
  * other request's event goes through the group commit.
  */
 @Injectable()
-export class AuditRecorder {
+export class AuditRecorder implements AuditTrail {
   constructor(
     private readonly writer: AuditWriter,
     private readonly store: AuditStore,
@@ -129,7 +124,8 @@ export class AuditRecorder {
 
   private eventOf(req: AuditedRequest, status: number, resourceIdFromResponse: string | undefined): NewAuditEvent {
     const principal = principalOf(req);
-    const declaration = req[DECLARATION];
+    const audit = routeAuditFor(req);
+    const declaration = audit === undefined || isAuditOptOut(audit) ? undefined : audit;
     const actorType: ActorType = principal ? principal.kind : 'anonymous';
     const resource = declaration?.resource ?? { param: 'id' };
     const resourceId =

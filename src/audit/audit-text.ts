@@ -1,4 +1,4 @@
-import { CONTROL_CHARACTERS, LONE_SURROGATE } from '../common/unsafe-characters.js';
+import { CONTROL_CHARACTERS, LONE_SURROGATE } from '../http/unsafe-characters.js';
 
 /**
  * What the audit trail stores must be safe whatever bytes a client sent: the

@@ -1,20 +1,20 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { mergeMap, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { openUnitOfWork } from '../database/request-transaction.js';
-import { AuditRecorder, attachUnitOfWork, rememberAuditDeclaration } from './audit-recorder.js';
-import { auditDeclarationOf } from './audited.decorator.js';
+import { AuditRecorder, attachUnitOfWork } from './audit-recorder.js';
 
 /** Methods that may change state (RFC 9110 §9.2.1: everything but the safe ones). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Records every request a handler served, with the action and resource id the handler declares,
+ * Records every request a handler served, with the action and resource id the route declares
+ * (@Audited, noted on the request by the first global guard),
  * and holds the response until the event is committed (docs/http-contract.md#audit-events, ASVS 16.3). Refused requests
- * never get here; the problem-details filter records those through the same AuditRecorder.
+ * never get here; the problem-details filter records those through the AuditTrail port, which is
+ * this same AuditRecorder.
  *
  * A state-changing request's handler runs in a unit of work (src/database/request-transaction.ts):
  * what it writes commits only together with its audit event (docs/audit.md).
@@ -23,7 +23,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly recorder: AuditRecorder,
-    private readonly reflector: Reflector,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -31,7 +30,6 @@ export class AuditInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    rememberAuditDeclaration(req, auditDeclarationOf(this.reflector, context.getHandler(), context.getClass()));
     const record = mergeMap(async (body: unknown) => {
       const id = (body as { id?: unknown } | null | undefined)?.id;
       await this.recorder.record(req, res.statusCode, typeof id === 'string' ? id : undefined);

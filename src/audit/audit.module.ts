@@ -1,14 +1,18 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditEventsController } from './audit-events.controller.js';
 import { AuditEventsService } from './audit-events.service.js';
+import { AuditTrail } from '../http/audit-trail.js';
 import { AuditInterceptor } from './audit.interceptor.js';
 import { AuditRecorder } from './audit-recorder.js';
 import { AuditStore } from './audit-store.js';
 import { AuditVerifier } from './audit-verifier.js';
 import { AuditWriter } from './audit-writer.js';
 
-/** The audit trail: recorder (interceptor + filter), group-commit writer, chain, query and verify. */
+/**
+ * The audit trail: the recorder behind the HTTP layer's AuditTrail port (the filter records through
+ * it), the interceptor src/request-pipeline.ts places in the pipeline, the group-commit writer, the
+ * chain, query and verify.
+ */
 @Global()
 @Module({
   controllers: [AuditEventsController],
@@ -18,8 +22,9 @@ import { AuditWriter } from './audit-writer.js';
     AuditRecorder,
     AuditVerifier,
     AuditEventsService,
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+    { provide: AuditTrail, useExisting: AuditRecorder },
+    AuditInterceptor,
   ],
-  exports: [AuditRecorder, AuditVerifier],
+  exports: [AuditRecorder, AuditTrail, AuditInterceptor, AuditVerifier],
 })
 export class AuditModule {}

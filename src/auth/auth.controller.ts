@@ -1,20 +1,21 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
-import { Audited } from '../audit/audited.decorator.js';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../access/audited.decorator.js';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/api-problems.decorator.js';
 import type { Request } from 'express';
 import { clientOf } from '../http/client-context.js';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator.js';
-import type { UserView } from '../users/user-view.js';
-import { Authenticated, Public } from './access/access.decorators.js';
-import { CurrentUser } from './access/current-principal.decorator.js';
-import type { UserPrincipal } from './access/principal.js';
+import { UserView } from '../users/user-view.js';
+import { Authenticated, Public } from '../access/access.decorators.js';
+import { CurrentUser } from '../access/current-principal.decorator.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LogoutDto } from './dto/logout.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
-import type { TokenPairView } from './dto/token-pair.view.js';
+import { TokenPairView } from './dto/token-pair.view.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 
 /** Identity routes of docs/http-contract.md#auth. */
@@ -26,6 +27,9 @@ export class AuthController {
   @Audited('auth.register', 'response')
   @Public()
   @AuthRateLimit()
+  @ApiOperation({ summary: 'Create an account (role user)' })
+  @ApiCreatedResponse({ type: UserView })
+  @ApiProblems(409)
   @Post('register')
   register(@Body() body: RegisterDto): Promise<UserView> {
     return this.auth.register(body);
@@ -34,6 +38,9 @@ export class AuthController {
   @Audited('auth.login')
   @Public()
   @AuthRateLimit()
+  @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
+  @ApiOkResponse({ type: TokenPairView })
+  @ApiProblems(401)
   @Post('login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
@@ -43,6 +50,9 @@ export class AuthController {
   @Audited('auth.refresh')
   @Public()
   @AuthRateLimit()
+  @ApiOperation({ summary: 'Exchange a refresh token for a new pair (the old one is spent)' })
+  @ApiOkResponse({ type: TokenPairView })
+  @ApiProblems(401)
   @Post('refresh')
   @HttpCode(200)
   refresh(@Body() body: RefreshDto, @Req() req: Request): Promise<TokenPairView> {
@@ -51,7 +61,8 @@ export class AuthController {
 
   @Audited('auth.logout')
   @Authenticated()
-  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End the session (and its refresh token)' })
+  @ApiNoContentResponse()
   @Post('logout')
   @HttpCode(204)
   async logout(@CurrentUser() principal: UserPrincipal, @Body() body: LogoutDto): Promise<void> {
@@ -60,7 +71,8 @@ export class AuthController {
 
   @Audited('auth.me')
   @Authenticated()
-  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller’s own account' })
+  @ApiOkResponse({ type: UserView })
   @Get('me')
   me(@CurrentUser() principal: UserPrincipal): Promise<UserView> {
     return this.auth.me(principal);
@@ -68,7 +80,8 @@ export class AuthController {
 
   @Audited('auth.me.update')
   @Authenticated()
-  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the caller’s display name' })
+  @ApiOkResponse({ type: UserView })
   @Patch('me')
   updateMe(@CurrentUser() principal: UserPrincipal, @Body() body: UpdateMeDto): Promise<UserView> {
     return this.auth.updateMe(principal, body.displayName);
@@ -76,7 +89,9 @@ export class AuthController {
 
   @Audited('auth.password.change')
   @Authenticated()
-  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change the caller’s password (ends every other session)' })
+  @ApiNoContentResponse()
+  @ApiProblems(409)
   @Post('change-password')
   @HttpCode(204)
   async changePassword(

@@ -6,7 +6,7 @@ import type { ClientContext } from '../http/client-context.js';
 import type { User } from '../users/user.entity.js';
 import { toUserView, type UserView } from '../users/user-view.js';
 import { UsersService } from '../users/users.service.js';
-import type { UserPrincipal } from './access/principal.js';
+import type { UserPrincipal } from '../access/principal.js';
 import type { TokenPairView } from './dto/token-pair.view.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';

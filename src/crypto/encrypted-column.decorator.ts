@@ -1,5 +1,5 @@
 import { Column } from 'typeorm';
-import type { EntityClass } from '../database/entities.js';
+import type { EntityClass } from '../database/entity-class.js';
 import type { ColumnBinding } from './column-binding.js';
 import { registerEncryptedColumn } from './encrypted-columns.registry.js';
 import { EncryptedTransformer } from './encrypted.transformer.js';

@@ -1,4 +1,4 @@
-import type { EntityClass } from '../database/entities.js';
+import type { EntityClass } from '../database/entity-class.js';
 import type { EncryptedTransformer } from './encrypted.transformer.js';
 
 /**

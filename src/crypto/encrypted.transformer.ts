@@ -1,5 +1,5 @@
 import type { ValueTransformer } from 'typeorm';
-import type { EntityClass } from '../database/entities.js';
+import type { EntityClass } from '../database/entity-class.js';
 import type { ColumnBinding } from './column-binding.js';
 import { currentFieldCrypto } from './field-crypto.holder.js';
 import { resolveColumnBinding } from './resolve-column-binding.js';

@@ -1,5 +1,5 @@
 import { DefaultNamingStrategy, getMetadataArgsStorage } from 'typeorm';
-import type { EntityClass } from '../database/entities.js';
+import type { EntityClass } from '../database/entity-class.js';
 import type { ColumnBinding } from './column-binding.js';
 
 const naming = new DefaultNamingStrategy();

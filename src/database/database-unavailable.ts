@@ -1,5 +1,3 @@
-import { ProblemException } from '../http/problem.exception.js';
-
 /**
  * PostgreSQL error codes that mean "the database cannot answer now", not "this request is wrong":
  * the server is shutting down or restarting, our backend was terminated (pg_terminate_backend),
@@ -44,16 +42,4 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
   }
   return false;
-}
-
-/**
- * The database is down, restarting or too slow (docs/operations.md, "Database down or slow"):
- * a 503 with Retry-After, so clients and load balancers back off and retry, never a 500 that
- * reads like a bug, and never the driver's message (host, SQL, parameters). A state-changing
- * request refused this way rolled back: nothing it asked for was kept.
- */
-export class DatabaseUnavailableError extends ProblemException {
-  constructor() {
-    super(503, { detail: 'The service is temporarily unavailable; retry shortly.', headers: { 'Retry-After': '5' } });
-  }
 }

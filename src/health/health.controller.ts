@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LivenessView } from './liveness.view.js';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../auth/access/access.decorators.js';
-import { OidcProviderHealthIndicator } from '../oidc/oidc-provider.health.js';
+import { Public } from '../access/access.decorators.js';
+import { NotAudited } from '../access/audited.decorator.js';
+import { ReadinessChecks } from './readiness-checks.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownHealthIndicator } from './shutdown.health.js';
 
@@ -14,6 +16,7 @@ import { ShutdownHealthIndicator } from './shutdown.health.js';
  * never take a healthy instance out of its load balancer.
  */
 @Public()
+@NotAudited('probes carry no actor and no data; a refused probe (4xx) is still recorded')
 @SkipThrottle()
 @ApiTags('operations')
 @Controller('health')
@@ -23,14 +26,18 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: ShutdownHealthIndicator,
-    private readonly oidcProvider: OidcProviderHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly registered: ReadinessChecks,
   ) {}
 
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: LivenessView })
   @Get('live')
-  live(): { status: 'ok' } {
+  live(): LivenessView {
     return { status: 'ok' };
   }
 
+  @ApiOperation({ summary: 'Readiness: the database (and Redis, the OpenID provider’s keys, when configured) answer and no shutdown is under way' })
   @Get('ready')
   @HealthCheck()
   ready() {
@@ -40,8 +47,12 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: 2000 }),
       // Redis only when REDIS_URL is set.
       ...(this.redis.configured ? [() => this.redis.pingCheck('redis')] : []),
-      // The external OpenID provider's keys only when OIDC_ISSUER is set (docs/oauth-oidc.md).
-      ...(this.oidcProvider.configured ? [() => this.oidcProvider.check('oidcProvider')] : []),
+      // Checks other modules registered: the external OpenID provider's keys when OIDC_ISSUER is set (docs/oauth-oidc.md).
+      ...this.registered.list().map((registered) => async () => {
+        const indicator = this.indicators.check(registered.name);
+        const { up, details } = await registered.check();
+        return up ? indicator.up(details) : indicator.down(details);
+      }),
     ]);
   }
 }

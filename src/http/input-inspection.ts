@@ -1,5 +1,5 @@
 import type { FieldError } from './problem.exception.js';
-import { CONTROL_CHARACTERS, LONE_SURROGATE } from '../common/unsafe-characters.js';
+import { CONTROL_CHARACTERS, LONE_SURROGATE } from './unsafe-characters.js';
 
 /**
  * What a request may carry in its decoded text, checked once for every route before anything

@@ -1,7 +1,8 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { AuditRecorder } from '../audit/audit-recorder.js';
+import { AuditTrail } from './audit-trail.js';
+import { problemInstance } from './problem-instance.js';
 import { mapToProblem, type MappedProblem, type ProblemBody } from './problem-mapper.js';
 import { requestIdOf } from './request-id.middleware.js';
 
@@ -14,7 +15,7 @@ import { requestIdOf } from './request-id.middleware.js';
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(
     private readonly logger: PinoLogger,
-    private readonly audit: AuditRecorder,
+    private readonly audit: AuditTrail,
   ) {
     this.logger.setContext('ProblemDetailsFilter');
   }
@@ -40,7 +41,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    const body: ProblemBody = { ...problem.body, instance: req.originalUrl.split('?')[0] ?? '/', requestId };
+    const body: ProblemBody = { ...problem.body, instance: problemInstance(req.originalUrl), requestId };
     for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
     if (body.status === 401 && !res.hasHeader('WWW-Authenticate')) {
       // RFC 6750 §3: a 401 names the scheme the client should use.

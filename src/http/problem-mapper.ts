@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
-import { DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database-unavailable.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
+import { DatabaseUnavailableError } from './database-unavailable.error.js';
 import { ProblemException, type FieldError } from './problem.exception.js';
 
 export interface ProblemBody {
@@ -21,7 +22,7 @@ export interface MappedProblem {
 }
 
 /** Generic, fixed texts: the only details a client sees for errors we did not word ourselves. */
-const GENERIC_DETAIL: Record<number, string> = {
+export const GENERIC_DETAIL: Readonly<Record<number, string>> = {
   400: 'The request is invalid.',
   401: 'Authentication is required.',
   403: 'You are not allowed to perform this action.',

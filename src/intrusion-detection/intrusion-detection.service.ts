@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { principalOf } from '../auth/access/principal.js';
+import { principalOf } from '../access/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { clientOf } from '../http/client-context.js';
 import { ProblemException } from '../http/problem.exception.js';

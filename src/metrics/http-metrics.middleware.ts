@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { presentedCredential } from '../auth/access/presented-api-key.js';
+import { credentialSchemeOf } from '../access/credential-authenticator.js';
 import { routeTemplate } from '../http/route-template.js';
 import type { MetricsRegistry } from './metrics.registry.js';
 
@@ -14,10 +14,8 @@ function authFailureKind(req: Request): string {
   const route = routeTemplate(req);
   if (route === LOGIN_PATH) return 'login';
   if (route === REFRESH_PATH) return 'refresh';
-  const credential = presentedCredential(req);
-  if (credential.kind === 'apiKey') return 'api_key';
-  if (credential.kind === 'bearer') return 'bearer';
-  return 'missing';
+  // The scheme of the authenticator that refused it (`bearer`, `api_key`); none claimed the request: missing.
+  return credentialSchemeOf(req) ?? 'missing';
 }
 
 /**

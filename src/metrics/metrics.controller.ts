@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
-import { Scopes } from '../auth/access/access.decorators.js';
+import { Scopes } from '../access/access.decorators.js';
+import { Audited } from '../access/audited.decorator.js';
 import { MetricsRegistry } from './metrics.registry.js';
 
 /**
@@ -9,13 +10,15 @@ import { MetricsRegistry } from './metrics.registry.js';
  * an API key with `metrics:read` (admin owners only) may read them (OWASP API8:2023).
  */
 @ApiTags('operations')
-@ApiSecurity('apiKey')
 @Scopes('metrics:read')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}
 
   /** Returned, not written with @Res(), so the response passes the audit interceptor like any other. */
+  @Audited('metrics.read')
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
+  @ApiOkResponse({ description: 'The metrics.', content: { 'text/plain': { schema: { type: 'string' } } } })
   @Get()
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')

@@ -1,13 +1,26 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '../common/page.view.js';
 import type { Note } from './note.entity.js';
 
 /** The only shape of a note that leaves the server (docs/http-contract.md#notes). Built field by field: no entity leaks. */
-export interface NoteView {
+export class NoteView {
+  @ApiProperty({ format: 'uuid' })
   id: string;
+  @ApiProperty()
   title: string;
+  @ApiProperty()
   body: string;
+  @ApiProperty({ format: 'uuid' })
   ownerId: string;
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Everyone the note is shared with, for its owner; a reader sees only itself.',
+  })
   sharedWith: string[];
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
+  @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 }
 
@@ -26,3 +39,6 @@ export function toNoteView(note: Note, sharedWith: readonly string[], viewerId: 
     updatedAt: note.updatedAt.toISOString(),
   };
 }
+
+/** One page of the caller's notes. */
+export class NotePage extends PageOf(NoteView) {}

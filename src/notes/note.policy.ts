@@ -1,4 +1,4 @@
-import type { Role } from '../auth/access/access.decorators.js';
+import type { Role } from '../access/access.decorators.js';
 
 /**
  * Who may do what with a note (ABAC; OWASP API1:2023 BOLA), in one place:

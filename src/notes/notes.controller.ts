@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { Audited } from '../audit/audited.decorator.js';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles, Scopes } from '../auth/access/access.decorators.js';
-import { CurrentPrincipal } from '../auth/access/current-principal.decorator.js';
-import type { Principal } from '../auth/access/principal.js';
+import { Audited } from '../access/audited.decorator.js';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles, Scopes } from '../access/access.decorators.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { CreateNoteDto } from './dto/create-note.dto.js';
 import { ShareNoteDto } from './dto/share-note.dto.js';
 import { UpdateNoteDto } from './dto/update-note.dto.js';
-import type { NoteView } from './note-view.js';
+import { NotePage, NoteView } from './note-view.js';
 import { NotesService } from './notes.service.js';
 
 /**
@@ -18,7 +18,6 @@ import { NotesService } from './notes.service.js';
  * decided by the note policy inside the query, not here.
  */
 @ApiTags('notes')
-@ApiBearerAuth()
 @Roles('user', 'auditor', 'admin')
 @Controller({ path: 'notes', version: '1' })
 export class NotesController {
@@ -26,6 +25,8 @@ export class NotesController {
 
   @Audited('note.create', 'response')
   @Scopes('notes:write')
+  @ApiOperation({ summary: 'Create a note' })
+  @ApiCreatedResponse({ type: NoteView })
   @Post()
   create(@CurrentPrincipal() actor: Principal, @Body() body: CreateNoteDto): Promise<NoteView> {
     return this.notes.create(actor, body);
@@ -33,6 +34,8 @@ export class NotesController {
 
   @Audited('note.list')
   @Scopes('notes:read')
+  @ApiOperation({ summary: 'List the notes the caller owns or that are shared with it' })
+  @ApiOkResponse({ type: NotePage })
   @Get()
   list(@CurrentPrincipal() actor: Principal, @Query() query: PaginationQuery): Promise<Page<NoteView>> {
     return this.notes.list(actor, query.page, query.limit);
@@ -40,6 +43,8 @@ export class NotesController {
 
   @Audited('note.read')
   @Scopes('notes:read')
+  @ApiOperation({ summary: 'Read a note' })
+  @ApiOkResponse({ type: NoteView })
   @Get(':id')
   get(@CurrentPrincipal() actor: Principal, @Param('id', uuidParam()) id: string): Promise<NoteView> {
     return this.notes.get(actor, id);
@@ -47,6 +52,8 @@ export class NotesController {
 
   @Audited('note.update')
   @Scopes('notes:write')
+  @ApiOperation({ summary: 'Change a note (its owner only)' })
+  @ApiOkResponse({ type: NoteView })
   @Patch(':id')
   update(
     @CurrentPrincipal() actor: Principal,
@@ -57,6 +64,8 @@ export class NotesController {
   }
 
   @Audited('note.delete')
+  @ApiOperation({ summary: 'Delete a note (its owner only)' })
+  @ApiNoContentResponse()
   @Delete(':id')
   @HttpCode(204)
   async remove(@CurrentPrincipal() actor: Principal, @Param('id', uuidParam()) id: string): Promise<void> {
@@ -64,6 +73,8 @@ export class NotesController {
   }
 
   @Audited('note.share')
+  @ApiOperation({ summary: 'Share a note with another user (read only)' })
+  @ApiNoContentResponse()
   @Post(':id/shares')
   @HttpCode(204)
   async share(
@@ -75,6 +86,8 @@ export class NotesController {
   }
 
   @Audited('note.unshare')
+  @ApiOperation({ summary: 'Stop sharing a note with a user' })
+  @ApiNoContentResponse()
   @Delete(':id/shares/:userId')
   @HttpCode(204)
   async unshare(

@@ -1,24 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type SelectQueryBuilder } from 'typeorm';
-import { CompiledInsert } from '../database/compiled-insert.js';
-import { CompiledSelect } from '../database/compiled-select.js';
 import { NoteShare } from './note-share.entity.js';
 import type { NoteScope } from './note.policy.js';
 import { Note } from './note.entity.js';
 
-/** Note queries, always filtered by a policy scope (docs/architecture.md#authorization-lives-in-the-data-path). */
+/**
+ * Note queries, always filtered by a policy scope (docs/architecture.md#authorization-lives-in-the-data-path).
+ * The data-access style of every feature (docs/architecture.md#data-access): the DataSource
+ * injected, a repository or query builder asked of it per query. The hottest three queries run
+ * hand-compiled in production (notes.compiled-queries.ts, bound in notes.module.ts); a resource
+ * copied from this one does not need that.
+ */
 @Injectable()
 export class NotesRepository {
-  /** One compiled query per scope kind: the single-note read is on every note request (compiled-select.ts). */
-  private readonly findOneByScope = new Map<NoteScope['kind'], CompiledSelect<Note, 'id' | 'userId'>>();
-  private sharesOfOne: CompiledSelect<NoteShare, 'noteId'> | undefined;
-  private inserter: CompiledInsert<Note> | undefined;
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() protected readonly dataSource: DataSource) {}
 
   /** The scope's WHERE clause, with `:userId` bound by the caller. */
-  private restrict<T extends SelectQueryBuilder<Note>>(query: T, kind: NoteScope['kind']): T {
+  protected restrict<T extends SelectQueryBuilder<Note>>(query: T, kind: NoteScope['kind']): T {
     if (kind === 'owned') query.where('note.ownerId = :userId');
     if (kind === 'readable') {
       query.where(
@@ -34,16 +33,7 @@ export class NotesRepository {
   }
 
   findOne(id: string, scope: NoteScope): Promise<Note | null> {
-    let compiled = this.findOneByScope.get(scope.kind);
-    if (!compiled) {
-      compiled = new CompiledSelect(this.dataSource, Note, {
-        alias: 'note',
-        parameters: scope.kind === 'any' ? ['id'] : ['id', 'userId'],
-        build: (query) => this.restrict(query, scope.kind).andWhere('note.id = :id'),
-      });
-      this.findOneByScope.set(scope.kind, compiled);
-    }
-    return compiled.one({ id, userId: scope.kind === 'any' ? undefined : scope.userId });
+    return this.scoped(scope).andWhere('note.id = :id', { id }).getOne();
   }
 
   findPage(scope: NoteScope, page: number, limit: number): Promise<[Note[], number]> {
@@ -57,13 +47,8 @@ export class NotesRepository {
 
   /** The users one note is shared with, oldest share first. */
   async sharedWith(noteId: string): Promise<string[]> {
-    this.sharesOfOne ??= new CompiledSelect(this.dataSource, NoteShare, {
-      alias: 'share',
-      select: ['userId'],
-      parameters: ['noteId'],
-      build: (query) => query.where('share.noteId = :noteId').orderBy('share.createdAt', 'ASC'),
-    });
-    return (await this.sharesOfOne.many({ noteId })).map((share) => share.userId);
+    const shares = await this.dataSource.getRepository(NoteShare).find({ where: { noteId }, order: { createdAt: 'ASC' } });
+    return shares.map((share) => share.userId);
   }
 
   async sharesOf(noteIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -76,10 +61,8 @@ export class NotesRepository {
     return byNote;
   }
 
-  /** A new note: one INSERT compiled once (save() would first SELECT to tell an insert from an update). */
   async insert(note: Note): Promise<Note> {
-    this.inserter ??= new CompiledInsert(this.dataSource, Note);
-    await this.inserter.insert(this.dataSource.manager, [note]);
+    await this.dataSource.getRepository(Note).insert(note);
     return note;
   }
 

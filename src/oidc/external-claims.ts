@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
-import type { Role, Scope } from '../auth/access/access.decorators.js';
+import type { Role } from '../access/roles.js';
 import type { OidcConfig } from '../config/oidc-config.js';
-import { SCOPES } from '../api-keys/api-key-scopes.js';
+import { SCOPES, type Scope } from '../access/scopes.js';
 
 /** What a verified provider token says about its caller, in our vocabulary. */
 export type ExternalCaller =

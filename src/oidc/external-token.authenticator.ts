@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientPrincipal, ExternalUserPrincipal } from '../auth/access/principal.js';
+import type { ClientPrincipal, ExternalUserPrincipal } from '../access/principal.js';
 import { UsersService } from '../users/users.service.js';
 import { ExternalAccountsService } from './external-accounts.service.js';
 import { externalCallerOf } from './external-claims.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
+import { unverifiedIssuerOf } from '../access/bearer-credential.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { OidcConfig } from '../config/oidc-config.js';
 import { ProviderKeySet, ProviderUnreachableError, type ProviderKeyStatus } from './provider-key-set.js';
@@ -51,15 +52,11 @@ export class ExternalTokenVerifier {
 
   /**
    * Routing only, before any verification: does this token claim to come from the provider? Our
-   * own tokens (and garbage) go the usual way, which refuses any other issuer.
+   * own tokens (and garbage) go the usual way, which refuses any other issuer. The bearer-token
+   * authenticator (src/auth/tokens/) makes the same test the other way round, so exactly one claims it.
    */
   claimsProviderIssuer(token: string): boolean {
-    if (this.config.oidc === undefined) return false;
-    try {
-      return decodeJwt(token).iss === this.config.oidc.issuer;
-    } catch {
-      return false;
-    }
+    return this.config.oidc !== undefined && unverifiedIssuerOf(token) === this.config.oidc.issuer;
   }
 
   async verify(token: string): Promise<ExternalVerification> {

@@ -1,20 +1,44 @@
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CredentialAuthenticators } from '../access/credential-authenticator.js';
+import { HealthModule } from '../health/health.module.js';
+import { ReadinessChecks } from '../health/readiness-checks.js';
 import { UsersModule } from '../users/users.module.js';
 import { ExternalAccountsService } from './external-accounts.service.js';
-import { ExternalIdentity } from './external-identity.entity.js';
 import { ExternalTokenAuthenticator } from './external-token.authenticator.js';
+import { ExternalTokenCredentialAuthenticator } from './external-token.credential-authenticator.js';
 import { ExternalTokenVerifier } from './external-token.verifier.js';
+import { OidcProviderReadiness } from './oidc-provider.health.js';
 
 /**
- * Resource server for an external OpenID provider (docs/oauth-oidc.md): the authenticator the
- * authentication guard hands provider tokens to, the just-in-time accounts, the readiness check.
- * Inert when OIDC_ISSUER is not set (every token then takes the local path).
+ * Resource server for an external OpenID provider (docs/oauth-oidc.md): the provider's key set and
+ * token verifier, the just-in-time accounts, and the two points where it plugs into the rest of
+ * the service, both registries of lower layers: its credential authenticator (the authentication
+ * guard hands it the provider's bearer tokens) and its readiness check (/health/ready). Inert when
+ * OIDC_ISSUER is not set: nothing is registered and every bearer token takes the local path.
  */
 @Module({
-  imports: [UsersModule, TypeOrmModule.forFeature([ExternalIdentity])],
-  providers: [ExternalTokenVerifier, ExternalAccountsService, ExternalTokenAuthenticator],
-  // The readiness check (oidc-provider.health.ts) is registered by the health module, which has terminus.
-  exports: [ExternalTokenAuthenticator, ExternalAccountsService, ExternalTokenVerifier],
+  imports: [UsersModule, HealthModule],
+  providers: [
+    ExternalTokenVerifier,
+    ExternalAccountsService,
+    ExternalTokenAuthenticator,
+    ExternalTokenCredentialAuthenticator,
+    OidcProviderReadiness,
+  ],
 })
-export class OidcModule {}
+export class OidcModule implements OnModuleInit {
+  constructor(
+    private readonly verifier: ExternalTokenVerifier,
+    private readonly authenticator: ExternalTokenCredentialAuthenticator,
+    private readonly readiness: OidcProviderReadiness,
+    private readonly authenticators: CredentialAuthenticators,
+    private readonly readinessChecks: ReadinessChecks,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.verifier.providerConfigured) return;
+    // After the service's own bearer tokens (0), before API keys (10): its challenge is the bearer one.
+    this.authenticators.register(this.authenticator, 1);
+    this.readinessChecks.register(this.readiness);
+  }
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Principal } from '../auth/access/principal.js';
+import type { Principal } from '../access/principal.js';
 
 type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
 

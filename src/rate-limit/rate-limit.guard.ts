@@ -9,7 +9,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { principalOf } from '../auth/access/principal.js';
+import { principalOf } from '../access/principal.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { clientAddress } from './client-address.js';

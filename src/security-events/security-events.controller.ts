@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Audited } from '../audit/audited.decorator.js';
-import { Roles, Scopes } from '../auth/access/access.decorators.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../access/audited.decorator.js';
+import { Roles, Scopes } from '../access/access.decorators.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
-import type { SecurityEventView } from './security-event-view.js';
+import { SecurityEventPage, type SecurityEventView } from './security-event-view.js';
 import { SecurityEventsService } from './security-events.service.js';
 
 /**
@@ -12,8 +12,6 @@ import { SecurityEventsService } from './security-events.service.js';
  * patterns, so nobody else may read them (OWASP API5:2023).
  */
 @ApiTags('security-events')
-@ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Roles('auditor', 'admin')
 @Scopes('audit:read')
 @Controller({ path: 'security-events', version: '1' })
@@ -21,6 +19,8 @@ export class SecurityEventsController {
   constructor(private readonly events: SecurityEventsService) {}
 
   @Audited('security-event.list')
+  @ApiOperation({ summary: 'List security events (lockouts, blocks, token reuse…)' })
+  @ApiOkResponse({ type: SecurityEventPage })
   @Get()
   list(@Query() query: PaginationQuery): Promise<Page<SecurityEventView>> {
     return this.events.list(query.page, query.limit);

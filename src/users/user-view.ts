@@ -1,12 +1,19 @@
-import type { Role } from '../auth/access/access.decorators.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { ROLES, type Role } from '../access/access.decorators.js';
+import { PageOf } from '../common/page.view.js';
 import type { User } from './user.entity.js';
 
 /** The only shape of a user that leaves the server (docs/http-contract.md#auth): never a hash, key or token. */
-export interface UserView {
+export class UserView {
+  @ApiProperty({ format: 'uuid' })
   id: string;
+  @ApiProperty({ format: 'email' })
   email: string;
+  @ApiProperty()
   displayName: string;
+  @ApiProperty({ enum: ROLES, enumName: 'Role' })
   role: Role;
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
 
@@ -19,3 +26,6 @@ export function toUserView(user: User): UserView {
     createdAt: user.createdAt.toISOString(),
   };
 }
+
+/** One page of accounts (admin). */
+export class UserPage extends PageOf(UserView) {}

@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import type { Role } from '../auth/access/access.decorators.js';
+import type { Role } from '../access/access.decorators.js';
 import { BlindIndexColumn } from '../crypto/blind-index.column.js';
 import { EncryptedColumn } from '../crypto/encrypted-column.decorator.js';
 import { TimestampColumn } from '../database/columns/timestamp.column.js';

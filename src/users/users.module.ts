@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { User } from './user.entity.js';
+import { AccountDisabledListeners } from './account-disabled.listeners.js';
 import { UsersService } from './users.service.js';
 
+/** Accounts: the store every identity-aware module reads (docs/architecture.md#layers). */
 @Module({
-  imports: [TypeOrmModule.forFeature([User])],
-  providers: [UsersService],
-  exports: [UsersService],
+  providers: [UsersService, AccountDisabledListeners],
+  exports: [UsersService, AccountDisabledListeners],
 })
 export class UsersModule {}

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import type { Role } from '../auth/access/access.decorators.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import type { Role } from '../access/access.decorators.js';
 import { BlindIndexService } from '../crypto/blind-index.service.js';
 import { normaliseEmail } from '../crypto/normalise-email.js';
 import { CompiledSelect } from '../database/compiled-select.js';
@@ -22,9 +22,13 @@ export class UsersService {
   private authState: CompiledSelect<User, 'id'> | undefined;
 
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly blindIndex: BlindIndexService,
   ) {}
+
+  private get users(): Repository<User> {
+    return this.dataSource.getRepository(User);
+  }
 
   findById(id: string): Promise<User | null> {
     return this.users.findOne({ where: { id } });
@@ -39,7 +43,7 @@ export class UsersService {
    * token version counts at once): no encrypted column is read, so nothing is decrypted.
    */
   findAuthState(id: string): Promise<Pick<User, 'id' | 'role' | 'disabled' | 'tokenVersion'> | null> {
-    this.authState ??= new CompiledSelect(this.users.manager.connection, User, {
+    this.authState ??= new CompiledSelect(this.dataSource, User, {
       alias: 'user',
       select: ['id', 'role', 'disabled', 'tokenVersion'],
       parameters: ['id'],

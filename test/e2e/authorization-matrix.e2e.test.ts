@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildOpenApiDocument } from '../../src/http/openapi.js';
 import { registerUser, strongPassword } from '../support/identity.js';
 import { API_AUDIENCE, OidcTestProvider } from '../support/oidc-test-provider.js';
+import { OpenApiContract } from '../support/openapi-contract.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { ACTORS, MATRIX } from './matrix/authorization-matrix.table.js';
 import { REQUESTS, runCell, type MatrixContext, type Participant } from './matrix/matrix-requests.js';
@@ -22,6 +23,7 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
   let t: TestApp;
   let ctx: MatrixContext;
   let provider: OidcTestProvider;
+  let contract: OpenApiContract;
 
   before(async () => {
     const adminPassword = strongPassword();
@@ -66,6 +68,7 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
       'external:user': (await provider.userTokens('matrix-external-user')).accessToken,
       'external:client': await provider.clientToken('notes:read notes:write'),
     };
+    contract = new OpenApiContract(buildOpenApiDocument(t.app));
     ctx = {
       t,
       keys,
@@ -104,8 +107,16 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
   for (const [route, expected] of Object.entries(MATRIX)) {
     it(`${route}`, async () => {
       const actual: Record<string, number> = {};
-      for (const actor of ACTORS) actual[actor] = await runCell(ctx, route, actor);
+      const undocumented: string[] = [];
+      for (const actor of ACTORS) {
+        const response = await runCell(ctx, route, actor);
+        actual[actor] = response.status;
+        // Each answer is also what the OpenAPI document promises for it (status, media type, schema).
+        const body = { status: response.status, headers: response.headers, body: response.text ?? '' };
+        undocumented.push(...contract.violations(route, body).map((violation) => `${actor}: ${violation}`));
+      }
       assert.deepEqual(actual, { ...expected });
+      assert.deepEqual(undocumented, [], 'responses that differ from the OpenAPI document');
     });
   }
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { ApiKeysService, type ApiKeyWithSecret } from '../../src/api-keys/api-keys.service.js';
-import type { UserPrincipal } from '../../src/auth/access/principal.js';
+import type { UserPrincipal } from '../../src/access/principal.js';
 import { SessionsService } from '../../src/auth/sessions/sessions.service.js';
 import { ProblemException } from '../../src/http/problem.exception.js';
 import { SecurityEventRecord } from '../../src/security-events/security-event.entity.js';

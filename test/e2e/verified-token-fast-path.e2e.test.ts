@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * A bearer token the app accepted once takes the guard's fast path on later requests (no
- * passport, no signature check: src/auth/access/authentication.guard.ts). Every check that can
+ * passport, no signature check: src/access/authentication.guard.ts). Every check that can
  * change after the first acceptance must still apply on that path, at once.
  */
 describe('a bearer token accepted before (the authentication fast path)', () => {

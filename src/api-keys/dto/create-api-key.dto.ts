@@ -3,8 +3,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Length, Max
 import { DistinctItems } from '../../common/distinct-items.decorator.js';
 import { Optional } from '../../common/optional.decorator.js';
 import { SingleLine } from '../../common/single-line.decorator.js';
-import type { Scope } from '../../auth/access/access.decorators.js';
-import { SCOPES } from '../api-key-scopes.js';
+import type { Scope } from '../../access/access.decorators.js';
+import { SCOPES } from '../../access/scopes.js';
 import { CidrConstraint } from './cidr.constraint.js';
 
 export class CreateApiKeyDto {

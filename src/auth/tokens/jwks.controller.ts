@@ -1,7 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../access/access.decorators.js';
-import { JwtKeySet, type PublicJwk } from './jwt-key-set.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../../access/access.decorators.js';
+import { Audited } from '../../access/audited.decorator.js';
+import { JwksView } from './jwks.view.js';
+import { JwtKeySet } from './jwt-key-set.js';
 
 /** Publishes the verification keys (public halves only) so resource servers can verify tokens. */
 @ApiTags('auth')
@@ -10,9 +12,12 @@ export class JwksController {
   constructor(private readonly keys: JwtKeySet) {}
 
   @Public()
+  @Audited('jwks.read')
+  @ApiOperation({ summary: 'The public keys that verify access tokens (RFC 7517 JWK set)' })
+  @ApiOkResponse({ type: JwksView })
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
-  jwks(): { keys: PublicJwk[] } {
+  jwks(): JwksView {
     return this.keys.jwks();
   }
 }

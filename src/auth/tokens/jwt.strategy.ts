@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UsersService } from '../../users/users.service.js';
-import type { UserPrincipal } from '../access/principal.js';
+import type { UserPrincipal } from '../../access/principal.js';
 import type { AccessTokenClaims } from './access-token.service.js';
 import { JwtKeySet } from './jwt-key-set.js';
 import { acceptedKid } from './token-header-check.js';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Module, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { DataSource, type Repository } from 'typeorm';
-import { Public } from '../../../src/auth/access/access.decorators.js';
+import { Public } from '../../../src/access/access.decorators.js';
+import { Audited } from '../../../src/access/audited.decorator.js';
 import { BlindIndexService } from '../../../src/crypto/blind-index.service.js';
 import type { SchemaExtensions } from '../../../src/database/data-source-options.js';
 import { ProblemException } from '../../../src/http/problem.exception.js';
@@ -39,6 +40,7 @@ export interface CryptoProbeView {
 
 /** Test-only routes writing and reading encrypted fields through the real pipeline. */
 @Public()
+@Audited('crypto-probe.call')
 @Controller({ path: 'crypto-probe', version: '1' })
 class CryptoProbeController {
   private readonly probes: Repository<CryptoProbe>;

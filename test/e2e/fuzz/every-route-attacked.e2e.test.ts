@@ -10,6 +10,8 @@ import { attackOn, requestOf, type Attack } from './attack.js';
 import { Cast } from './attackers.js';
 import { describeExchange } from './describe-exchange.js';
 import { seedFor, settings } from './fuzz-settings.js';
+import { buildOpenApiDocument } from '../../../src/http/openapi.js';
+import { OpenApiContract } from '../../support/openapi-contract.js';
 import { expectedAuditEvents, violationsOf, type Violation } from './invariants.js';
 import { Neighbour } from './neighbour.js';
 import { operationsOf, type Operation } from './openapi-operations.js';
@@ -28,6 +30,7 @@ describe('property-based attacks on every route of the OpenAPI document', () => 
   let operations: Operation[];
   /** Route templates as the audit records them (`/api/v1/notes/:id`). */
   let templates: Set<string>;
+  let contract: OpenApiContract;
 
   before(async () => {
     const admin = { email: 'fuzz-admin@example.com', password: strongPassword() };
@@ -41,6 +44,7 @@ describe('property-based attacks on every route of the OpenAPI document', () => 
     cast = await Cast.assemble(t, admin);
     neighbour = await Neighbour.arrive(t);
     const all = operationsOf(t.app);
+    contract = new OpenApiContract(buildOpenApiDocument(t.app));
     templates = new Set(all.map((operation) => operation.template.replace(/\{(\w+)\}/g, ':$1')));
     // An exact key (as printed in a replay command) picks that operation alone; other text filters.
     const exact = all.filter((operation) => operation.key === settings.only);
@@ -65,7 +69,11 @@ describe('property-based attacks on every route of the OpenAPI document', () => 
     const routed =
       (response.status >= 200 && response.status < 300) ||
       (response.status !== 404 && auditRoute !== undefined && templates.has(auditRoute));
-    const violations = violationsOf(generated, { response, auditEventsAdded, stateChanged, routed });
+    const violations = violationsOf(
+      generated,
+      { response, auditEventsAdded, stateChanged, routed },
+      { operation: operation.key, contract },
+    );
     // A request that changed something may have ended a session or deleted a target.
     if (response.status < 400 && operation.method !== 'GET') await cast.heal();
     return { violations, exchange: describeExchange(request, response, t.db.kind) };
@@ -89,6 +97,10 @@ describe('property-based attacks on every route of the OpenAPI document', () => 
     const after = await neighbour.title();
     const violations: Violation[] = [];
     if (response.status >= 500) violations.push({ invariant: 'never a 5xx', detail: `status ${response.status}` });
+    const answeredFor = generated.spelling.kind === 'canonical' ? operation.key : undefined;
+    for (const detail of answeredFor ? contract.violations(answeredFor, response) : contract.problemViolations(response)) {
+      violations.push({ invariant: 'every response is documented in the OpenAPI document', detail });
+    }
     if (neighbourStatus !== 200) {
       violations.push({
         invariant: "one bad request never fails its neighbour's",

@@ -1,4 +1,5 @@
 import type { FuzzResponse } from '../../support/fuzz-raw-request.js';
+import type { OpenApiContract } from '../../support/openapi-contract.js';
 import type { Attack } from './attack.js';
 
 /** What was measured around one request, straight from the database. */
@@ -10,6 +11,13 @@ export interface Observation {
   readonly stateChanged: boolean;
   /** True when the request reached a route: a 2xx, or its audit event names a route template. */
   readonly routed: boolean;
+}
+
+/** The operation attacked and the document it is checked against. */
+export interface Documented {
+  /** `PATCH /api/v1/notes/{id}`. */
+  readonly operation: string;
+  readonly contract: OpenApiContract;
 }
 
 export interface Violation {
@@ -40,7 +48,7 @@ export function expectedAuditEvents(attack: Attack, status: number): number {
 const CREDENTIAL_FIELDS = ['accessToken', 'refreshToken', 'key'];
 
 /** Every invariant the issue names for every route; each returns nothing or what broke. */
-export function violationsOf(attack: Attack, observed: Observation): Violation[] {
+export function violationsOf(attack: Attack, observed: Observation, documented: Documented): Violation[] {
   const { response } = observed;
   const { status } = response;
   const contentType = String(response.headers['content-type'] ?? '');
@@ -92,6 +100,14 @@ export function violationsOf(attack: Attack, observed: Observation): Violation[]
       `${attack.spelling.kind} ${attack.spelling.path} answered ${status} from a route`,
     );
   }
+  // The answer is one the OpenAPI document promises: for the operation when the request is its
+  // own spelling or reached it anyway, else (another spelling, unrouted) at least a problem.
+  const answeredFor = attack.spelling.kind === 'canonical' || observed.routed ? documented.operation : undefined;
+  const contract =
+    answeredFor === undefined
+      ? documented.contract.problemViolations(response)
+      : documented.contract.violations(answeredFor, response);
+  for (const detail of contract) fail('every response is documented in the OpenAPI document', detail);
   if (ok && contentType.includes('json')) {
     let body: Record<string, unknown> = {};
     try {

@@ -44,7 +44,14 @@ async function freshNote(ctx: MatrixContext): Promise<string> {
   return note.body.id as string;
 }
 
-type Send = (ctx: MatrixContext, actor: Actor, auth: (test: Test) => Test) => Promise<{ status: number }>;
+/** What a cell's request answered: enough to check it against the OpenAPI document too. */
+export interface CellResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly text: string;
+}
+
+type Send = (ctx: MatrixContext, actor: Actor, auth: (test: Test) => Test) => Promise<CellResponse>;
 
 /** How to exercise each route; keys match the matrix table (and the OpenAPI paths). */
 export const REQUESTS: Readonly<Record<string, Send>> = {
@@ -117,7 +124,7 @@ async function freshKey(ctx: MatrixContext): Promise<string> {
 }
 
 /** Runs one cell: the actor's credential (a fresh bearer token, an API key, or none), then the request. */
-export async function runCell(ctx: MatrixContext, route: string, actor: Actor): Promise<number> {
+export async function runCell(ctx: MatrixContext, route: string, actor: Actor): Promise<CellResponse> {
   const send = REQUESTS[route];
   if (!send) throw new Error(`no request builder for ${route}`);
   let auth = (test: Test) => test;
@@ -131,5 +138,5 @@ export async function runCell(ctx: MatrixContext, route: string, actor: Actor): 
     const token = await tokenOf(ctx, actor as UserActor);
     auth = (test) => test.set('Authorization', `Bearer ${token}`);
   }
-  return (await send(ctx, actor, auth)).status;
+  return send(ctx, actor, auth);
 }

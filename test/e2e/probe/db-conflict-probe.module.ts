@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { IsString, Length } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { Public } from '../../../src/auth/access/access.decorators.js';
+import { Public } from '../../../src/access/access.decorators.js';
+import { Audited } from '../../../src/access/audited.decorator.js';
 import { BlindIndexService } from '../../../src/crypto/blind-index.service.js';
 import { User } from '../../../src/users/user.entity.js';
 
@@ -25,6 +26,7 @@ export class ConflictDto {
  * and its blind index, and whose driver error's `detail` (PostgreSQL) repeats the index value.
  */
 @Public()
+@Audited('probe.db-conflict')
 @Controller({ path: 'probe', version: '1' })
 class DbConflictProbeController {
   constructor(

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Module, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { Public } from '../../../src/auth/access/access.decorators.js';
+import { Public } from '../../../src/access/access.decorators.js';
+import { Audited } from '../../../src/access/audited.decorator.js';
 
 /**
  * Test-only routes mounted into the real pipeline to exercise docs/http-contract.md before the business
@@ -26,6 +27,7 @@ export const LEAKY_MESSAGE =
   'SELECT password FROM users WHERE id = 1 -- at /srv/app/src/users.repository.ts:42 QueryFailedError TypeORM';
 
 @Public()
+@Audited('probe.call')
 @Controller({ path: 'probe', version: '1' })
 class ProbeController {
   @Post('echo')

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { UserPrincipal } from '../auth/access/principal.js';
+import type { UserPrincipal } from '../access/principal.js';
 import { ExternalIdentity } from '../oidc/external-identity.entity.js';
-import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { SecurityChanges, type SecurityChange } from '../auth/sessions/security-change.js';
 import type { Page } from '../common/pagination.query.js';
 import { ProblemException } from '../http/problem.exception.js';
-import { User } from './user.entity.js';
-import { toUserView, type UserView } from './user-view.js';
+import { AccountDisabledListeners } from '../users/account-disabled.listeners.js';
+import { User } from '../users/user.entity.js';
+import { toUserView, type UserView } from '../users/user-view.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 
 const notFound = () => new ProblemException(404, { detail: 'No such user.' });
@@ -24,7 +24,7 @@ export class UsersAdminService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly changes: SecurityChanges,
-    private readonly apiKeys: ApiKeysService,
+    private readonly accountDisabled: AccountDisabledListeners,
   ) {}
 
   async list(page: number, limit: number): Promise<Page<UserView>> {
@@ -98,7 +98,8 @@ export class UsersAdminService {
     if (written.affected !== 1) return 'conflict';
     if (disabled && disabledChanged) {
       await change.revokeSessionsOf(id);
-      await this.apiKeys.revokeAllOf(id, manager);
+      // Whatever else the account holds ends too, in this transaction (API keys: src/api-keys/api-keys.module.ts).
+      await this.accountDisabled.notify(id, manager);
     }
     if (roleChanged)
       await change.event('account_role_changed', { actorId: actor.userId, userId: id, from: target.role, to: role });

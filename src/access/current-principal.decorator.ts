@@ -1,6 +1,6 @@
 import { createParamDecorator, ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { ProblemException } from '../../http/problem.exception.js';
+import { ProblemException } from '../http/problem.exception.js';
 import { principalOf, type ExternalUserPrincipal, type Principal, type UserPrincipal } from './principal.js';
 
 /** Injects the authenticated caller; handlers take the actor explicitly (docs/architecture.md#authorization-lives-in-the-data-path). */

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { UsersAdminController } from './users-admin.controller.js';
 import { UsersAdminService } from './users-admin.service.js';
 
+/** Account administration (docs/http-contract.md#users): list, read, change role, disable. */
 @Module({
-  imports: [AuthModule, ApiKeysModule],
+  imports: [AuthModule, UsersModule],
   controllers: [UsersAdminController],
   providers: [UsersAdminService],
 })

@@ -1,14 +1,15 @@
 import { SetMetadata } from '@nestjs/common';
+import type { Role } from './roles.js';
+import type { Scope } from './scopes.js';
+
+export { ROLES, type Role } from './roles.js';
+export type { Scope } from './scopes.js';
 
 /**
  * Every route declares its access (docs/architecture.md#deny-unless-declared): @Public(), @Authenticated(), @Roles(...) or
  * @Scopes(...). A route with none is refused at boot (and at run time), so forgetting a
  * decorator can never leave a route open (OWASP API5:2023 broken function level authorization).
  */
-export type Role = 'user' | 'auditor' | 'admin';
-export const ROLES: readonly Role[] = ['user', 'auditor', 'admin'];
-export type Scope = 'notes:read' | 'notes:write' | 'audit:read' | 'metrics:read';
-
 export const PUBLIC_KEY = 'access:public';
 export const AUTHENTICATED_KEY = 'access:authenticated';
 export const ROLES_KEY = 'access:roles';

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn } from 'class-validator';
 import { Optional } from '../../common/optional.decorator.js';
-import { ROLES, type Role } from '../../auth/access/access.decorators.js';
+import { ROLES, type Role } from '../../access/access.decorators.js';
 
 /** What an admin may change on an account; anything else in the body is a 400 (mass assignment). */
 export class UpdateUserDto {

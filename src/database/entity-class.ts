@@ -1,0 +1,2 @@
+/** A TypeORM entity class. */
+export type EntityClass = new (...args: never[]) => object;

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { bearerTokenOf } from '../access/bearer-credential.js';
+import type { CredentialAuthenticator } from '../access/credential-authenticator.js';
+import type { ClientPrincipal, ExternalUserPrincipal } from '../access/principal.js';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
+import { DatabaseUnavailableError } from '../http/database-unavailable.error.js';
+import { ExternalTokenAuthenticator } from './external-token.authenticator.js';
+
+/**
+ * The external OpenID provider's access tokens in the authentication guard's registry
+ * (src/access/credential-authenticator.ts): it claims `Authorization: Bearer <jwt>` whose
+ * unverified `iss` is OIDC_ISSUER, and nothing else; the service's own bearer authenticator claims
+ * every other bearer token, so no token is claimed twice. Registered by OidcModule only when a
+ * provider is configured. Its challenge is the bearer one: to a client, both are bearer tokens.
+ */
+@Injectable()
+export class ExternalTokenCredentialAuthenticator implements CredentialAuthenticator {
+  readonly scheme = 'oidc_bearer';
+
+  constructor(private readonly external: ExternalTokenAuthenticator) {}
+
+  claims(req: Request): boolean {
+    const token = bearerTokenOf(req);
+    return token !== undefined && this.external.claims(token);
+  }
+
+  challenge(refused: boolean): string {
+    return refused ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+  }
+
+  async authenticate(req: Request): Promise<ExternalUserPrincipal | ClientPrincipal | undefined> {
+    const token = bearerTokenOf(req);
+    if (token === undefined) return undefined;
+    try {
+      const check = await this.external.authenticate(token);
+      return check.ok ? check.principal : undefined;
+    } catch (error) {
+      // The account could not be read or provisioned (database down or too slow): 503, not a 401
+      // that tells the client its valid token is bad.
+      if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError();
+      return undefined;
+    }
+  }
+}
