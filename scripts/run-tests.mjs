@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkRuntime } from './check-runtime.mjs';
 
 const flags = process.argv.slice(2).filter((arg) => arg.startsWith('-'));
 const directories = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
@@ -18,6 +19,14 @@ function testFiles(directory) {
     .filter((name) => name.endsWith('.test.js'))
     .map((name) => join(directory, name))
     .filter((path) => statSync(path).isFile());
+}
+
+// The suites run on this process's Node (process.execPath below): print it, refuse an unsupported one.
+try {
+  console.log(checkRuntime());
+} catch (error) {
+  console.error(`run-tests: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
 }
 
 const files = [...new Set(directories.flatMap(testFiles))].sort();

@@ -48,7 +48,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(intrusionDetectionMiddleware(app.get(IntrusionDetection)));
   if (config.corsOrigins.length > 0) {
     // An explicit allowlist, never a wildcard or a reflected Origin (OWASP API8:2023).
-    app.enableCors({ origin: [...config.corsOrigins], methods: ['GET', 'POST', 'PATCH', 'DELETE'], maxAge: 600 });
+    // A browser client must read DPoP nonces and challenges (RFC 9449 §8); the DPoP request header is allowed like any other.
+    app.enableCors({
+      origin: [...config.corsOrigins],
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      maxAge: 600,
+      exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
+    });
   }
   app.use(jsonBodyMiddleware(config.bodyLimit));
   app.use(rejectRepeatedQueryMiddleware);

@@ -24,8 +24,12 @@ export interface CredentialAuthenticator {
    * answer (403 for a key used from a refused address, 503 when the check cannot be made now).
    */
   authenticate(req: Request): Promise<Principal | undefined>;
-  /** This scheme's WWW-Authenticate challenge (RFC 9110 §11.6.1); `refused` when a credential was presented and refused. */
-  challenge(refused: boolean): string;
+  /**
+   * This scheme's WWW-Authenticate challenge (RFC 9110 §11.6.1); `refused` when a credential was
+   * presented and refused. Undefined when another authenticator's challenge already names the
+   * scheme (an external provider's bearer tokens share the service's `Bearer` challenge).
+   */
+  challenge(refused: boolean): string | undefined;
 }
 
 /**
@@ -56,12 +60,12 @@ export class CredentialAuthenticators {
     return claimant;
   }
 
-  /**
-   * Every registered scheme's challenge, for one WWW-Authenticate header. Two authenticators of
-   * one scheme (the service's bearer tokens and an external provider's) give one challenge, once.
-   */
+  /** Every registered scheme's challenge, for one WWW-Authenticate header. */
   challenges(refused: boolean): string {
-    return [...new Set(this.registered.map(({ authenticator }) => authenticator.challenge(refused)))].join(', ');
+    return this.registered
+      .map(({ authenticator }) => authenticator.challenge(refused))
+      .filter((challenge) => challenge !== undefined)
+      .join(', ');
   }
 
   schemes(): string[] {

@@ -15,7 +15,8 @@ export function presentedCredential(req: Request): PresentedCredential {
   const header = req.headers['x-api-key'];
   const authorization = req.headers.authorization ?? '';
   const schemeKey = /^ApiKey\s+(\S+)$/i.exec(authorization)?.[1];
-  const bearer = /^Bearer\s/i.test(authorization);
+  // An access token: Bearer, or DPoP for a sender-constrained one (RFC 9449 §7.1).
+  const bearer = /^(Bearer|DPoP)\s/i.test(authorization);
   if (Array.isArray(header)) return { kind: 'ambiguous' };
   if (header !== undefined && (schemeKey !== undefined || bearer)) return { kind: 'ambiguous' };
   const key = header ?? schemeKey;

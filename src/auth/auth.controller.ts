@@ -10,6 +10,7 @@ import { Authenticated, Public } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-principal.decorator.js';
 import type { UserPrincipal } from '../access/principal.js';
 import { AuthService } from './auth.service.js';
+import { TokenRequestBinding } from './dpop/token-request-binding.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LogoutDto } from './dto/logout.dto.js';
@@ -22,7 +23,10 @@ import { UpdateMeDto } from './dto/update-me.dto.js';
 @ApiTags('auth')
 @Controller({ path: 'auth', version: '1' })
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly dpop: TokenRequestBinding,
+  ) {}
 
   @Audited('auth.register', 'response')
   @Public()
@@ -43,8 +47,10 @@ export class AuthController {
   @ApiProblems(401)
   @Post('login')
   @HttpCode(200)
-  login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
-    return this.auth.login(body.email, body.password, clientOf(req));
+  async login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
+    // A DPoP proof (RFC 9449) binds the tokens to the client's key; checked before the password.
+    const dpopJkt = await this.dpop.keyOf(req);
+    return this.auth.login(body.email, body.password, clientOf(req), dpopJkt);
   }
 
   @Audited('auth.refresh')
@@ -55,8 +61,9 @@ export class AuthController {
   @ApiProblems(401)
   @Post('refresh')
   @HttpCode(200)
-  refresh(@Body() body: RefreshDto, @Req() req: Request): Promise<TokenPairView> {
-    return this.auth.refresh(body.refreshToken, clientOf(req));
+  async refresh(@Body() body: RefreshDto, @Req() req: Request): Promise<TokenPairView> {
+    const dpopJkt = await this.dpop.keyOf(req);
+    return this.auth.refresh(body.refreshToken, clientOf(req), dpopJkt);
   }
 
   @Audited('auth.logout')

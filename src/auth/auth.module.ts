@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { DpopModule } from './dpop/dpop.module.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
@@ -10,6 +11,7 @@ import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
+import { AuthorizationServerMetadataController } from './tokens/authorization-server-metadata.controller.js';
 import { BearerTokenAuthenticator } from './tokens/bearer-token.authenticator.js';
 import { JwksController } from './tokens/jwks.controller.js';
 import { JwtKeySet } from './tokens/jwt-key-set.js';
@@ -22,8 +24,8 @@ import { TokenRevocations } from './tokens/token-revocations.js';
  * by src/request-pipeline.ts.
  */
 @Module({
-  imports: [PassportModule, UsersModule],
-  controllers: [AuthController, JwksController],
+  imports: [PassportModule, UsersModule, DpopModule],
+  controllers: [AuthController, JwksController, AuthorizationServerMetadataController],
   providers: [
     JwtKeySet,
     AccessTokenService,

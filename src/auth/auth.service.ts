@@ -43,7 +43,8 @@ export class AuthService {
     return toUserView(user);
   }
 
-  async login(email: string, password: string, client: ClientContext): Promise<TokenPairView> {
+  /** `dpopJkt`: the key of a verified DPoP proof (src/auth/dpop/token-request-binding.ts): the tokens are bound to it. */
+  async login(email: string, password: string, client: ClientContext, dpopJkt: string | null = null): Promise<TokenPairView> {
     // Counted before argon2 runs, so a parallel burst tests at most LOGIN_MAX_FAILURES passwords.
     const attempt = await this.lockout.begin(this.blindIndex.email(email));
     const user = await this.users.findByEmail(email);
@@ -67,15 +68,20 @@ export class AuthService {
       await this.users.rehashPassword(user, await this.hasher.hash(candidate));
     }
     // The version read before the password was verified: a change that committed meanwhile outlives this login.
-    const session = await this.sessions.start(user.id, user.tokenVersion);
-    return this.tokenPair(user, session.sessionId, session.refreshToken);
+    const session = await this.sessions.start(user.id, user.tokenVersion, dpopJkt);
+    return this.tokenPair(user, session.sessionId, session.refreshToken, dpopJkt);
   }
 
-  async refresh(refreshToken: string, client: ClientContext): Promise<TokenPairView> {
-    // Reuse, a stale token version, a disabled or deleted user: all decided (and revoked) inside rotate.
-    const rotated = await this.sessions.rotate(refreshToken, client);
+  async refresh(refreshToken: string, client: ClientContext, dpopJkt: string | null = null): Promise<TokenPairView> {
+    // Reuse, a stale token version, a disabled or deleted user, a DPoP key other than the session's: all decided inside rotate.
+    const rotated = await this.sessions.rotate(refreshToken, client, dpopJkt);
     if (!rotated.ok) throw invalidCredentials();
-    return this.tokenPair({ id: rotated.userId, tokenVersion: rotated.tokenVersion }, rotated.sessionId, rotated.refreshToken);
+    return this.tokenPair(
+      { id: rotated.userId, tokenVersion: rotated.tokenVersion },
+      rotated.sessionId,
+      rotated.refreshToken,
+      rotated.dpopJkt,
+    );
   }
 
   /** Ends the caller's session (its refresh family and every access token of it), and optionally another of theirs. */
@@ -129,8 +135,14 @@ export class AuthService {
     return user;
   }
 
-  private tokenPair(user: Pick<User, 'id' | 'tokenVersion'>, sessionId: string, refreshToken: string): TokenPairView {
-    const { token } = this.tokens.issue({ userId: user.id, sessionId, tokenVersion: user.tokenVersion });
-    return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds };
+  private tokenPair(
+    user: Pick<User, 'id' | 'tokenVersion'>,
+    sessionId: string,
+    refreshToken: string,
+    dpopJkt: string | null,
+  ): TokenPairView {
+    const { token } = this.tokens.issue({ userId: user.id, sessionId, tokenVersion: user.tokenVersion, dpopJkt });
+    const tokenType = dpopJkt === null ? 'Bearer' : 'DPoP';
+    return { accessToken: token, refreshToken, tokenType, expiresIn: this.tokens.ttlSeconds };
   }
 }

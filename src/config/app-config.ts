@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { DpopSettings } from './dpop-settings.js';
 import type { HttpServerConfig } from './http-server-config.js';
 import type { OidcConfig } from './oidc-config.js';
 
@@ -35,6 +36,10 @@ export interface AppConfig {
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
   };
+  /** DPoP (RFC 9449) sender-constrained tokens (src/auth/dpop/). */
+  readonly dpop: DpopSettings;
+  /** PUBLIC_ORIGIN: the origin clients reach us at; undefined = taken from each request (src/config/dpop-settings.ts). */
+  readonly publicOrigin: string | undefined;
   /** First key is active for encryption; the others only decrypt (rotation). */
   readonly fieldEncryptionKeys: readonly FieldKey[];
   readonly blindIndexKey: Buffer;

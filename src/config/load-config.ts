@@ -1,5 +1,6 @@
 import type { AppConfig, DatabaseConfig, NodeEnv } from './app-config.js';
 import { ConfigError } from './config-error.js';
+import { parseDpopSettings, parsePublicOrigin } from './dpop-settings.js';
 import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
 import { isAccountEmail } from './email-address.js';
 import { parseHttpServerConfig } from './http-server-config.js';
@@ -95,6 +96,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
       accessTtlSeconds: readInt(env, 'JWT_ACCESS_TTL', 900, 30, 86_400),
       refreshTtlSeconds: readInt(env, 'JWT_REFRESH_TTL', 1_209_600, 60, 31_536_000),
     },
+    dpop: parseDpopSettings(env),
+    publicOrigin: parsePublicOrigin(env, production),
     fieldEncryptionKeys,
     blindIndexKey,
     apiKeyPepper,

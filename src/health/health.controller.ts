@@ -37,7 +37,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  @ApiOperation({ summary: 'Readiness: the database (and Redis, the OpenID provider’s keys, when configured) answer and no shutdown is under way' })
+  @ApiOperation({
+    summary:
+      'Readiness: the database (and Redis, the OpenID provider’s keys, when configured) answer and no shutdown is under way',
+  })
   @Get('ready')
   @HealthCheck()
   ready() {

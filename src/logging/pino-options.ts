@@ -9,6 +9,8 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
+  // A DPoP proof (RFC 9449) is a credential for one request; it has no business in a log.
+  'req.headers.dpop',
   'res.headers["set-cookie"]',
   ...['password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'secret', 'key', 'apiKey'].flatMap(
     (field) => [field, `*.${field}`],

@@ -12,7 +12,7 @@ import { ExternalTokenAuthenticator } from './external-token.authenticator.js';
  * (src/access/credential-authenticator.ts): it claims `Authorization: Bearer <jwt>` whose
  * unverified `iss` is OIDC_ISSUER, and nothing else; the service's own bearer authenticator claims
  * every other bearer token, so no token is claimed twice. Registered by OidcModule only when a
- * provider is configured. Its challenge is the bearer one: to a client, both are bearer tokens.
+ * provider is configured.
  */
 @Injectable()
 export class ExternalTokenCredentialAuthenticator implements CredentialAuthenticator {
@@ -25,8 +25,9 @@ export class ExternalTokenCredentialAuthenticator implements CredentialAuthentic
     return token !== undefined && this.external.claims(token);
   }
 
-  challenge(refused: boolean): string {
-    return refused ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+  /** None of its own: to a client both are bearer tokens, and the service's bearer authenticator gives that challenge. */
+  challenge(): undefined {
+    return undefined;
   }
 
   async authenticate(req: Request): Promise<ExternalUserPrincipal | ClientPrincipal | undefined> {

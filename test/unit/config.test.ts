@@ -237,4 +237,36 @@ describe('configuration', () => {
     });
     assert.equal(config.bootstrapAdmin?.email, 'admin@example.com');
   });
+
+  it('parses the DPoP settings and PUBLIC_ORIGIN, refusing what is not a plain origin or not https in production', () => {
+    const defaults = loadConfig({ NODE_ENV: 'test' });
+    assert.deepEqual(defaults.dpop, { required: false, nonceRequired: false });
+    assert.equal(defaults.publicOrigin, undefined);
+    const set = loadConfig({
+      NODE_ENV: 'test',
+      DPOP_REQUIRED: 'true',
+      DPOP_NONCE_REQUIRED: 'on',
+      PUBLIC_ORIGIN: 'https://api.example.com',
+    });
+    assert.deepEqual(set.dpop, { required: true, nonceRequired: true });
+    assert.equal(set.publicOrigin, 'https://api.example.com');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', DPOP_REQUIRED: 'sometimes' }), 'DPOP_REQUIRED');
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', DPOP_NONCE_REQUIRED: '2' }), 'DPOP_NONCE_REQUIRED');
+    for (const origin of [
+      'api.example.com',
+      'https://api.example.com/',
+      'https://api.example.com/api',
+      'https://API.example.com',
+      'https://api.example.com:443',
+      'ftp://api.example.com',
+      'https://user@api.example.com',
+    ]) {
+      assertConfigError(() => loadConfig({ NODE_ENV: 'test', PUBLIC_ORIGIN: origin }), 'PUBLIC_ORIGIN');
+    }
+    assertConfigError(() => loadConfig({ ...production(), PUBLIC_ORIGIN: 'http://api.example.com' }), 'PUBLIC_ORIGIN');
+    assert.equal(
+      loadConfig({ ...production(), PUBLIC_ORIGIN: 'https://api.example.com' }).publicOrigin,
+      'https://api.example.com',
+    );
+  });
 });

@@ -16,7 +16,14 @@ describe('log redaction', () => {
     const options = buildPinoOptions('info');
     const logger = pino({ level: 'info', redact: options.redact }, sink);
     logger.info({
-      req: { headers: { authorization: 'Bearer eyJhbGciOi.secret', cookie: 'sid=abc', 'x-api-key': 'sk_live_1_secret' } },
+      req: {
+        headers: {
+          authorization: 'Bearer eyJhbGciOi.secret',
+          cookie: 'sid=abc',
+          'x-api-key': 'sk_live_1_secret',
+          dpop: 'eyJ0eXAi.dpop-proof',
+        },
+      },
       body: { password: 'hunter2hunter2hunter2', refreshToken: 'rt-secret', email: 'a@example.com' },
       token: 'top-level-token',
     });
@@ -25,6 +32,7 @@ describe('log redaction', () => {
       'eyJhbGciOi.secret',
       'sid=abc',
       'sk_live_1_secret',
+      'eyJ0eXAi.dpop-proof',
       'hunter2hunter2hunter2',
       'rt-secret',
       'top-level-token',

@@ -5,7 +5,18 @@ import { VerifiedTokenCache, type VerifiedClaims } from '../../src/auth/tokens/v
 const T0 = 1_800_000_000;
 
 function claims(overrides: Partial<VerifiedClaims> = {}): VerifiedClaims {
-  return { sub: 'user', jti: 'jti', sid: 'sid', tv: 0, iat: T0, exp: T0 + 900, nbf: undefined, kid: 'kid', ...overrides };
+  return {
+    sub: 'user',
+    jti: 'jti',
+    sid: 'sid',
+    tv: 0,
+    iat: T0,
+    exp: T0 + 900,
+    nbf: undefined,
+    kid: 'kid',
+    jkt: undefined,
+    ...overrides,
+  };
 }
 
 function cache(clock: { seconds: number }, maxEntries = 100): VerifiedTokenCache {

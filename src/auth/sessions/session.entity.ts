@@ -23,6 +23,13 @@ export class Session {
   @Column({ type: 'integer', name: 'token_version', default: 0 })
   tokenVersion: number;
 
+  /**
+   * DPoP (RFC 9449 §5): the thumbprint of the key the session's tokens are bound to, or null for
+   * a Bearer session. A refresh must carry a proof signed by this key (src/auth/dpop/).
+   */
+  @Column({ type: 'varchar', length: 43, name: 'dpop_jkt', nullable: true })
+  dpopJkt: string | null;
+
   /** Set by logout, refresh-token reuse, change-password or disabling: the whole family is dead. */
   @Index('ix_sessions_revoked_at')
   @TimestampColumn({ name: 'revoked_at', nullable: true })

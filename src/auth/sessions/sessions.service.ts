@@ -18,6 +18,8 @@ export type RotationResult =
       readonly refreshToken: string;
       /** The session's token version: the access token issued with this refresh carries it. */
       readonly tokenVersion: number;
+      /** The DPoP key the session is bound to (null: Bearer): the new access token is bound to it too. */
+      readonly dpopJkt: string | null;
     }
   | { readonly ok: false };
 
@@ -43,8 +45,13 @@ export class SessionsService {
    * verified. If a password change (or role change, disabling, admin takeover) committed in
    * between, the session is born stale and its first refresh is refused.
    */
-  async start(userId: string, tokenVersion: number): Promise<{ sessionId: string; refreshToken: string }> {
-    const session: Session = { id: randomUUID(), userId, createdAt: new Date(), tokenVersion, revokedAt: null };
+  async start(
+    userId: string,
+    tokenVersion: number,
+    /** The DPoP key thumbprint the session is bound to (login with a DPoP proof), else null. */
+    dpopJkt: string | null = null,
+  ): Promise<{ sessionId: string; refreshToken: string }> {
+    const session: Session = { id: randomUUID(), userId, createdAt: new Date(), tokenVersion, dpopJkt, revokedAt: null };
     const refreshToken = this.newToken();
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(Session, session);
@@ -61,12 +68,16 @@ export class SessionsService {
    * The revocation reaches the shared store after the commit and is retried if it cannot, so a
    * Redis failure never leaves the family half-revoked nor the event unrecorded.
    */
-  async rotate(presented: string, client: ClientContext): Promise<RotationResult> {
+  async rotate(presented: string, client: ClientContext, dpopJkt: string | null = null): Promise<RotationResult> {
     const tokens = this.dataSource.getRepository(RefreshToken);
     const token = await tokens.findOne({ where: { tokenHash: this.hasher.hash(presented) } });
     if (!token) return { ok: false };
     const session = await this.dataSource.getRepository(Session).findOne({ where: { id: token.sessionId } });
     if (!session || session.revokedAt !== null || token.expiresAt.getTime() <= Date.now()) return { ok: false };
+    // DPoP (RFC 9449 §5): a bound session refreshes only with a proof of its key, and a session's
+    // binding is decided at login (an unbound one is not bound later). Refused before the token is
+    // claimed: whoever holds the token without the key cannot spend it, nor end the session.
+    if ((session.dpopJkt ?? null) !== dpopJkt) return { ok: false };
 
     const next = this.newToken();
     return this.changes.commit(async (change): Promise<RotationResult> => {
@@ -86,7 +97,14 @@ export class SessionsService {
         return { ok: false };
       }
       await change.manager.insert(RefreshToken, this.tokenRow(session.id, next));
-      return { ok: true, userId: session.userId, sessionId: session.id, refreshToken: next, tokenVersion: session.tokenVersion };
+      return {
+        ok: true,
+        userId: session.userId,
+        sessionId: session.id,
+        refreshToken: next,
+        tokenVersion: session.tokenVersion,
+        dpopJkt,
+      };
     });
   }
 

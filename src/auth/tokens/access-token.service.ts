@@ -16,6 +16,8 @@ export interface AccessTokenClaims {
   sid: string;
   /** User's token version: bumped by change-password and disabling, which revokes every token. */
   tv: number;
+  /** DPoP binding (RFC 9449 §6.1): the SHA-256 thumbprint of the client's key; absent for Bearer tokens. */
+  cnf?: { jkt: string };
 }
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -32,9 +34,17 @@ export class AccessTokenService {
     return this.config.jwt.accessTtlSeconds;
   }
 
-  issue(subject: { userId: string; sessionId: string; tokenVersion: number }): { token: string; jti: string } {
+  issue(subject: { userId: string; sessionId: string; tokenVersion: number; dpopJkt?: string | null }): {
+    token: string;
+    jti: string;
+  } {
     const jti = randomUUID();
-    const token = jwt.sign({ sid: subject.sessionId, tv: subject.tokenVersion }, this.keys.signingKey, {
+    const claims = {
+      sid: subject.sessionId,
+      tv: subject.tokenVersion,
+      ...(subject.dpopJkt ? { cnf: { jkt: subject.dpopJkt } } : {}),
+    };
+    const token = jwt.sign(claims, this.keys.signingKey, {
       algorithm: 'ES256',
       keyid: this.keys.signingKid,
       header: { alg: 'ES256', typ: ACCESS_TOKEN_TYPE },

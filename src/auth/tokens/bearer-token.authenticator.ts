@@ -8,9 +8,12 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { isDatabaseUnavailable } from '../../database/database-unavailable.js';
 import { DatabaseUnavailableError } from '../../http/database-unavailable.error.js';
 import { StateStoreUnavailableError } from '../../shared-state/state-store-unavailable.error.js';
+import { ProblemException } from '../../http/problem.exception.js';
+import { DPOP_ALGS_PARAM } from '../dpop/dpop-algorithms.js';
 import { JwtStrategy } from './jwt.strategy.js';
 
-const BEARER = /^Bearer\s/i;
+/** Bearer, or DPoP for a sender-constrained token (RFC 9449 §7.1): AccessTokenBinding decides which a token may use. */
+const BEARER = /^(Bearer|DPoP)\s/i;
 
 /**
  * The service's own access tokens, `Authorization: Bearer <jwt>` (docs/authentication.md). The
@@ -45,7 +48,7 @@ export class BearerTokenAuthenticator implements CredentialAuthenticator, OnModu
   }
 
   challenge(refused: boolean): string {
-    return refused ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+    return refused ? 'Bearer realm="api", error="invalid_token"' : `Bearer realm="api", DPoP ${DPOP_ALGS_PARAM}`;
   }
 
   async authenticate(req: Request): Promise<UserPrincipal | undefined> {
@@ -57,6 +60,8 @@ export class BearerTokenAuthenticator implements CredentialAuthenticator, OnModu
     } catch (error) {
       // Revocation state unknown (Redis unreachable): 503, never an accepted, possibly revoked token.
       if (error instanceof StateStoreUnavailableError) throw error;
+      // A refusal worded for the client: a DPoP challenge (src/auth/dpop/access-token-binding.ts).
+      if (error instanceof ProblemException) throw error;
       // The account could not be read (database down or too slow): 503, not a 401 that tells the
       // client its valid token is bad (it would drop its session).
       if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError();

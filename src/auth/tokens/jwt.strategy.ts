@@ -5,6 +5,7 @@ import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UsersService } from '../../users/users.service.js';
 import type { UserPrincipal } from '../../access/principal.js';
+import { AccessTokenBinding } from '../dpop/access-token-binding.js';
 import type { AccessTokenClaims } from './access-token.service.js';
 import { JwtKeySet } from './jwt-key-set.js';
 import { acceptedKid } from './token-header-check.js';
@@ -14,7 +15,19 @@ import { VerifiedTokenCache, type VerifiedClaims } from './verified-token.cache.
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const fromHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
+/** `Authorization: Bearer <token>`, or `DPoP <token>` for a DPoP-bound one (RFC 9449 §7.1); AccessTokenBinding checks which scheme a token may use. */
+const fromHeader = ExtractJwt.fromExtractors([
+  ExtractJwt.fromAuthHeaderAsBearerToken(),
+  ExtractJwt.fromAuthHeaderWithScheme('dpop'),
+]);
+
+/** cnf.jkt (RFC 9449 §6.1): undefined when there is no cnf; null when there is one we cannot honour (refused). */
+function boundJkt(cnf: unknown): string | undefined | null {
+  if (cnf === undefined) return undefined;
+  if (cnf === null || typeof cnf !== 'object' || Array.isArray(cnf)) return null;
+  const jkt = (cnf as { jkt?: unknown }).jkt;
+  return typeof jkt === 'string' && /^[A-Za-z0-9_-]{43}$/.test(jkt) ? jkt : null;
+}
 
 /**
  * Access-token verification with passport-jwt (RFC 8725 best practices): header-only
@@ -35,6 +48,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly keys: JwtKeySet,
     private readonly users: UsersService,
     private readonly revocations: TokenRevocations,
+    private readonly binding: AccessTokenBinding,
   ) {
     super({
       jwtFromRequest: fromHeader,
@@ -66,12 +80,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (claims === undefined || this.keys.verificationKey(claims.kid) === undefined) return undefined;
     // Re-checked on every hit, like expiry: a clock stepped back must not revive a refused window.
     if (!withinIssuanceWindow(claims, this.maxLifetimeSeconds)) return Promise.resolve(false);
-    return this.principalOf(claims);
+    // A DPoP-bound token needs a fresh proof on this request too: only the binding is cached.
+    return this.binding.enforce(req, token!, claims.jkt).then(() => this.principalOf(claims));
   }
 
   /** Called by passport-jwt after jsonwebtoken accepted the signature, header and registered claims. */
-  async validate(req: Request, payload: Partial<AccessTokenClaims> & { nbf?: unknown }): Promise<UserPrincipal | false> {
+  async validate(
+    req: Request,
+    payload: Partial<AccessTokenClaims> & { nbf?: unknown; cnf?: unknown },
+  ): Promise<UserPrincipal | false> {
     const { sub, jti, sid, tv, exp, iat, nbf } = payload;
+    const jkt = boundJkt(payload.cnf);
+    if (jkt === null) return false;
     // jsonwebtoken accepts a token without exp; an access token without one is refused here.
     if (!isString(sub) || !isString(jti) || !isString(sid) || !isNumber(tv) || !isNumber(exp) || !isNumber(iat)) return false;
     if (nbf !== undefined && !isNumber(nbf)) return false;
@@ -81,8 +101,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const token = fromHeader(req);
     const kid = token === null ? undefined : acceptedKid(token);
     if (token === null || kid === undefined) return false;
-    const claims: VerifiedClaims = { sub, jti, sid, tv, exp, iat, nbf, kid };
+    const claims: VerifiedClaims = { sub, jti, sid, tv, exp, iat, nbf, kid, jkt };
     this.verified.remember(token, claims);
+    await this.binding.enforce(req, token, jkt);
     return this.principalOf(claims);
   }
 

@@ -11,6 +11,11 @@ export interface VerifiedClaims {
   readonly nbf: number | undefined;
   /** The kid of the verification key: a cached token counts only while that key is still configured. */
   readonly kid: string;
+  /**
+   * The DPoP key the token is bound to (cnf.jkt), undefined for a Bearer token. Only the binding
+   * is cached, never a proof: every request, cached or not, needs a fresh one (src/auth/dpop/).
+   */
+  readonly jkt: string | undefined;
 }
 
 export interface VerifiedTokenCacheOptions {

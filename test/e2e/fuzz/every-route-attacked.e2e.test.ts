@@ -54,7 +54,7 @@ describe('property-based attacks on every route of the OpenAPI document', () => 
 
   const replay = (test: string, operation: string) => (path?: string) =>
     `FUZZ_SEED=${settings.seed} FUZZ_ONLY='${operation}'${path ? ` FUZZ_PATH='${path}'` : ''}` +
-    `${t.db.kind === 'postgres' ? ' TEST_DATABASE=postgres' : ''} node --test --test-name-pattern='${test}' ` +
+    `${t.db.kind === 'postgres' ? ' TEST_DATABASE=postgres' : ''} node_modules/.bin/node --test --test-name-pattern='${test}' ` +
     'build/test/e2e/fuzz/every-route-attacked.e2e.test.js';
 
   /** One attack, alone: measured against the audit table and every business table. */

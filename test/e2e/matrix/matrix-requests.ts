@@ -58,6 +58,8 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'GET /health/live': async (ctx, _a, auth) => auth(ctx.t.http.get('/health/live')),
   'GET /health/ready': async (ctx, _a, auth) => auth(ctx.t.http.get('/health/ready')),
   'GET /.well-known/jwks.json': async (ctx, _a, auth) => auth(ctx.t.http.get('/.well-known/jwks.json')),
+  'GET /.well-known/oauth-authorization-server': async (ctx, _a, auth) =>
+    auth(ctx.t.http.get('/.well-known/oauth-authorization-server')),
   'POST /api/v1/auth/register': async (ctx, _a, auth) =>
     auth(ctx.t.http.post('/api/v1/auth/register')).send({
       email: `matrix-${randomBytes(4).toString('hex')}@example.com`,
