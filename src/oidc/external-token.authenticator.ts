@@ -9,9 +9,9 @@ export type ExternalAuthentication =
   { readonly ok: true; readonly principal: ExternalUserPrincipal | ClientPrincipal } | { readonly ok: false };
 
 /**
- * Bearer tokens whose `iss` is OIDC_ISSUER (the authentication guard asks `claims` first): verified
- * against the provider's keys, then mapped to a local account (created on first use), which must
- * not be disabled. The role comes from the token at every request, so a role removed at the
+ * Bearer tokens whose `iss` is OIDC_ISSUER (external-token.credential-authenticator.ts asks
+ * `claims` first): verified against the provider's keys, then mapped to a local account (created
+ * on first use), which must not be disabled. The role comes from the token at every request, so a role removed at the
  * provider counts from the next token on. Everything else about the caller is read fresh too.
  */
 @Injectable()
