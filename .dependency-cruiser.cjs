@@ -13,6 +13,8 @@ const INFRASTRUCTURE = [
   ['database', 'lifecycle'],
   ['http'],
   ['access'],
+  // The OpenAPI document reads the access declarations to state each operation's security.
+  ['openapi'],
   ['common', 'logging', 'metrics'],
   ['shared-state', 'security-events', 'tls'],
   ['crypto'],

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { createApp } from '../dist/app.factory.js';
 import { loadConfig } from '../dist/config/load-config.js';
 import { generateSecrets } from '../dist/config/secret-generator.js';
-import { buildOpenApiDocument } from '../dist/http/openapi.js';
+import { buildOpenApiDocument } from '../dist/openapi/openapi.js';
 
 const out = process.argv[2] ?? 'build/openapi.json';
 const dir = mkdtempSync(join(tmpdir(), 'openapi-'));

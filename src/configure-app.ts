@@ -7,7 +7,7 @@ import { IntrusionDetection } from './intrusion-detection/intrusion-detection.se
 import { routingIsStrict } from './http/express-instance.js';
 import { jsonBodyMiddleware } from './http/json-body.middleware.js';
 import { noStoreMiddleware } from './http/no-store.middleware.js';
-import { mountOpenApi } from './http/openapi.js';
+import { mountOpenApi } from './openapi/openapi.js';
 import { rejectHostileInputMiddleware } from './http/reject-hostile-input.middleware.js';
 import { rejectRepeatedQueryMiddleware } from './http/reject-repeated-query.middleware.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';

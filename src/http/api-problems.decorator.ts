@@ -7,7 +7,7 @@ export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
 
 /**
  * Documents the problems a route answers beyond those the pipeline gives every route
- * (src/http/openapi-pipeline.ts: 400, 413, 415, 503 everywhere; 429 unless the route skips rate
+ * (src/openapi/openapi-pipeline.ts: 400, 413, 415, 503 everywhere; 429 unless the route skips rate
  * limiting; 401 and 403 unless it is @Public(); 404 when its path has a parameter). One line,
  * statuses only: `@ApiProblems(409)` on a route that can conflict, `@ApiProblems(401)` on a public
  * route that checks credentials itself. The document gives each the shared problem response

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildOpenApiDocument } from '../../src/http/openapi.js';
+import { buildOpenApiDocument } from '../../src/openapi/openapi.js';
 import { registerUser, strongPassword } from '../support/identity.js';
 import { API_AUDIENCE, OidcTestProvider } from '../support/oidc-test-provider.js';
 import { OpenApiContract } from '../support/openapi-contract.js';

@@ -10,7 +10,7 @@ import { attackOn, requestOf, type Attack } from './attack.js';
 import { Cast } from './attackers.js';
 import { describeExchange } from './describe-exchange.js';
 import { seedFor, settings } from './fuzz-settings.js';
-import { buildOpenApiDocument } from '../../../src/http/openapi.js';
+import { buildOpenApiDocument } from '../../../src/openapi/openapi.js';
 import { OpenApiContract } from '../../support/openapi-contract.js';
 import { expectedAuditEvents, violationsOf, type Violation } from './invariants.js';
 import { Neighbour } from './neighbour.js';

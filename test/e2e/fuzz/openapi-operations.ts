@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { buildOpenApiDocument } from '../../../src/http/openapi.js';
+import { buildOpenApiDocument } from '../../../src/openapi/openapi.js';
 
 /** The slice of JSON Schema the generators understand (what @nestjs/swagger emits for our DTOs). */
 export interface FieldSchema {

@@ -11,8 +11,8 @@ import type {
 } from '@nestjs/swagger';
 import { accessRuleOf, type AccessRule } from '../access/access-rule.js';
 import { ROLES } from '../access/access.decorators.js';
-import type { ProblemStatus } from './api-problems.decorator.js';
-import { GENERIC_DETAIL } from './problem-mapper.js';
+import type { ProblemStatus } from '../http/api-problems.decorator.js';
+import { GENERIC_DETAIL } from '../http/problem-mapper.js';
 
 /** Which controller method an operation id names (recorded by buildOpenApiDocument's operationIdFactory). */
 export interface HandlerName {
@@ -20,7 +20,7 @@ export interface HandlerName {
   readonly method: string;
 }
 
-/** The security scheme names of the document (src/http/openapi.ts). */
+/** The security scheme names of the document (src/openapi/openapi.ts). */
 export const BEARER_SCHEME = 'bearer';
 export const API_KEY_SCHEME = 'apiKey';
 

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { API_KEY_SCHEME, BEARER_SCHEME, completeFromPipeline, type HandlerName } from './openapi-pipeline.js';
-import { ProblemView } from './problem.view.js';
+import { ProblemView } from '../http/problem.view.js';
 
 /** Where the document is served (with the UI at /docs) when SWAGGER_ENABLED (docs/http-contract.md#openapi-document). */
 export const OPENAPI_UI_PATH = 'docs';
@@ -29,7 +29,7 @@ function operationIdOf(controller: string, method: string): string {
 
 /**
  * The OpenAPI 3.1 document of the running app: scanned from the controllers and DTOs by
- * @nestjs/swagger, then completed from the pipeline (src/http/openapi-pipeline.ts). Linted in CI
+ * @nestjs/swagger, then completed from the pipeline (src/openapi/openapi-pipeline.ts). Linted in CI
  * (`npm run openapi:lint`, redocly.yaml) and checked against real responses by the e2e suites
  * (docs/testing.md#responses-match-the-openapi-document).
  */
