@@ -19,6 +19,7 @@ const INFRASTRUCTURE = [
   ['shared-state', 'security-events', 'tls'],
   ['crypto'],
   ['audit', 'rate-limit', 'health'],
+  ['mail'],
 ];
 /**
  * Identity: accounts, then tokens, sessions and passwords, and an external OpenID provider's

@@ -10,6 +10,7 @@ import { Authenticated, Public } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-principal.decorator.js';
 import type { UserPrincipal } from '../access/principal.js';
 import { AuthService } from './auth.service.js';
+import { EmailVerificationService } from './recovery/email-verification.service.js';
 import { TokenRequestBinding } from './dpop/token-request-binding.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
@@ -26,6 +27,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly dpop: TokenRequestBinding,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   @Audited('auth.register', 'response')
@@ -35,8 +37,11 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserView })
   @ApiProblems(409)
   @Post('register')
-  register(@Body() body: RegisterDto): Promise<UserView> {
-    return this.auth.register(body);
+  async register(@Body() body: RegisterDto, @Req() req: Request): Promise<UserView> {
+    const user = await this.auth.register(body);
+    // The verification link goes out after the response, hence after the account committed.
+    this.verification.afterRegistration(req.res!, user.id);
+    return user;
   }
 
   @Audited('auth.login')
@@ -44,7 +49,8 @@ export class AuthController {
   @AuthRateLimit()
   @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
   @ApiOkResponse({ type: TokenPairView })
-  @ApiProblems(401)
+  // 403: REQUIRE_EMAIL_VERIFICATION and the account's email is not verified yet.
+  @ApiProblems(401, 403)
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {

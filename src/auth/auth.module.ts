@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { MailModule } from '../mail/mail.module.js';
+import { MailRequestThrottle } from '../rate-limit/mail-request-throttle.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -7,6 +9,10 @@ import { DpopModule } from './dpop/dpop.module.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
+import { EmailVerificationService } from './recovery/email-verification.service.js';
+import { OneTimeTokens } from './recovery/one-time-tokens.js';
+import { PasswordResetService } from './recovery/password-reset.service.js';
+import { RecoveryController } from './recovery/recovery.controller.js';
 import { RevocationSync } from './sessions/revocation-sync.js';
 import { SecurityChanges } from './sessions/security-change.js';
 import { SessionsService } from './sessions/sessions.service.js';
@@ -19,13 +25,14 @@ import { JwtStrategy } from './tokens/jwt.strategy.js';
 import { TokenRevocations } from './tokens/token-revocations.js';
 
 /**
- * Identity: passwords, tokens, sessions, login. Its bearer-token authenticator registers with the
- * authentication guard (src/access/credential-authenticator.ts); the guards themselves are placed
- * by src/request-pipeline.ts.
+ * Identity: passwords, tokens, sessions, login, and account recovery by email (password reset,
+ * email verification). Its bearer-token authenticator registers with the authentication guard
+ * (src/access/credential-authenticator.ts); the guards themselves are placed by
+ * src/request-pipeline.ts.
  */
 @Module({
-  imports: [PassportModule, UsersModule, DpopModule],
-  controllers: [AuthController, JwksController, AuthorizationServerMetadataController],
+  imports: [PassportModule, UsersModule, DpopModule, MailModule],
+  controllers: [AuthController, JwksController, AuthorizationServerMetadataController, RecoveryController],
   providers: [
     JwtKeySet,
     AccessTokenService,
@@ -39,6 +46,10 @@ import { TokenRevocations } from './tokens/token-revocations.js';
     LoginLockout,
     AuthService,
     AdminProvisioner,
+    OneTimeTokens,
+    MailRequestThrottle,
+    PasswordResetService,
+    EmailVerificationService,
   ],
   exports: [SessionsService, SecurityChanges, PasswordHasher, AdminProvisioner, UsersModule],
 })

@@ -10,6 +10,7 @@ import type { UserPrincipal } from '../access/principal.js';
 import type { TokenPairView } from './dto/token-pair.view.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { PasswordHasher } from './passwords/password-hasher.service.js';
+import { EmailVerificationService } from './recovery/email-verification.service.js';
 import { normalisePassword } from './passwords/password-policy.js';
 import { acceptablePassword } from './passwords/password-rules.js';
 import { SessionsService } from './sessions/sessions.service.js';
@@ -28,6 +29,7 @@ export class AuthService {
     private readonly tokens: AccessTokenService,
     private readonly lockout: LoginLockout,
     private readonly blindIndex: BlindIndexService,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   async register(input: { email: string; password: string; displayName: string }): Promise<UserView> {
@@ -63,6 +65,8 @@ export class AuthService {
       throw invalidCredentials();
     }
     if (user.disabled || !(await this.lockout.succeeded(attempt))) throw invalidCredentials();
+    // REQUIRE_EMAIL_VERIFICATION: only now, with the password proven, may the answer differ.
+    this.verification.assertMayLogIn(user);
 
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.rehashPassword(user, await this.hasher.hash(candidate));

@@ -94,7 +94,14 @@ export class AdminProvisioner implements OnApplicationBootstrap {
       }
       return existing.id;
     }
-    const user = await this.users.create({ email, displayName: ADMIN_DISPLAY_NAME, passwordHash, role: 'admin' });
+    // The operator named the address: it counts as verified (REQUIRE_EMAIL_VERIFICATION).
+    const user = await this.users.create({
+      email,
+      displayName: ADMIN_DISPLAY_NAME,
+      passwordHash,
+      role: 'admin',
+      emailVerifiedAt: new Date(),
+    });
     return user.id;
   }
 

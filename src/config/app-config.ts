@@ -2,9 +2,11 @@ import type { KeyObject } from 'node:crypto';
 import type { DpopSettings } from './dpop-settings.js';
 import type { HttpServerConfig } from './http-server-config.js';
 import type { OidcConfig } from './oidc-config.js';
+import type { MailConfig } from './mail-config.js';
+import type { NodeEnv } from './node-env.js';
 
 /** The one typed view of the environment. Built once at boot by `loadConfig`; nothing else reads `process.env`. */
-export type NodeEnv = 'development' | 'test' | 'production';
+export type { NodeEnv } from './node-env.js';
 
 export interface FieldKey {
   /** Short identifier stored inside every ciphertext so any configured key can decrypt it. */
@@ -77,6 +79,8 @@ export interface AppConfig {
   readonly bodyLimit: string;
   /** Server timeouts, connection cap and shutdown grace (src/config/http-server-config.ts). */
   readonly httpServer: HttpServerConfig;
+  /** Outgoing mail, password reset and email verification (src/config/mail-config.ts). */
+  readonly mail: MailConfig;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
   /** The external OpenID provider whose tokens are accepted; undefined = only our own tokens (OIDC_*). */
   readonly oidc: OidcConfig | undefined;

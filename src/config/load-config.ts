@@ -4,6 +4,7 @@ import { parseDpopSettings, parsePublicOrigin } from './dpop-settings.js';
 import { DEV_SECRETS_FILE, loadOrCreateDevSecrets } from './dev-secrets.js';
 import { isAccountEmail } from './email-address.js';
 import { parseHttpServerConfig } from './http-server-config.js';
+import { parseMailConfig } from './mail-config.js';
 import { readBool, readEnum, readInt, readOptional, readString, type Env } from './env-parsers.js';
 import { parseCorsOrigins, parseTrustProxy } from './network-settings.js';
 import { parseOidcConfig } from './oidc-config.js';
@@ -136,6 +137,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     tls: certFile && keyFile ? { certFile, keyFile } : undefined,
     bodyLimit,
     httpServer: parseHttpServerConfig(env),
+    mail: parseMailConfig(env, nodeEnv),
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     oidc: parseOidcConfig(env, production, issuer ?? 'urn:secure-nest-api:dev'),
     swaggerEnabled: readBool(env, 'SWAGGER_ENABLED', !production),

@@ -15,6 +15,7 @@ export const SECRET_VARIABLES = [
   'DATABASE_URL',
   'REDIS_URL',
   'BOOTSTRAP_ADMIN_PASSWORD',
+  'SMTP_URL',
 ] as const;
 
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];

@@ -1,5 +1,6 @@
 import { ApiKey } from '../api-keys/api-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { OneTimeToken } from '../auth/recovery/one-time-token.entity.js';
 import { RefreshToken } from '../auth/sessions/refresh-token.entity.js';
 import { Session } from '../auth/sessions/session.entity.js';
 import { NoteShare } from '../notes/note-share.entity.js';
@@ -27,4 +28,5 @@ export const ENTITIES: EntityClass[] = [
   AuditEvent,
   SecurityEventRecord,
   ExternalIdentity,
+  OneTimeToken,
 ];

@@ -15,7 +15,10 @@ export type SecurityEventType =
   | 'password_changed'
   | 'account_role_changed'
   | 'account_status_changed'
-  | 'admin_account_takeover';
+  | 'admin_account_takeover'
+  | 'password_reset'
+  | 'password_reset_burst'
+  | 'mail_request_burst';
 
 /**
  * Flat, non-sensitive facts only: never plaintext, ciphertext, tokens or passwords. `ip` and

@@ -37,6 +37,10 @@ export class User {
   @Column({ type: 'integer', name: 'token_version' })
   tokenVersion: number;
 
+  /** When the account proved control of its email (a verification or reset link); null until then. */
+  @TimestampColumn({ name: 'email_verified_at', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 

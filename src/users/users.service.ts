@@ -14,6 +14,8 @@ export interface NewUser {
   readonly displayName: string;
   readonly passwordHash: string;
   readonly role: Role;
+  /** Set for accounts an operator provisions (bootstrap admin, `cli create-admin`): they vouch for the address. */
+  readonly emailVerifiedAt?: Date | null;
 }
 
 /** Persistence of accounts. Emails are looked up only through their blind index. */
@@ -63,6 +65,7 @@ export class UsersService {
       disabled: false,
       passwordHash: input.passwordHash,
       tokenVersion: 0,
+      emailVerifiedAt: input.emailVerifiedAt ?? null,
       createdAt: now,
       updatedAt: now,
     });

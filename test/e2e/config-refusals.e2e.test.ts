@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { generateSecrets } from '../../src/config/secret-generator.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const server = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../src'), 'main.js');
@@ -38,6 +39,20 @@ describe('configuration refused at boot', () => {
       assert.doesNotMatch(result.stderr + result.stdout, /^\s+at /m, 'no stack trace');
     });
   }
+});
+
+describe('production mail refused at boot', () => {
+  it('refuses to start in production with password reset on and no SMTP_URL, naming SMTP_URL', () => {
+    const result = startServer({
+      NODE_ENV: 'production',
+      JWT_ISSUER: 'https://issuer.test',
+      JWT_AUDIENCE: 'https://api.test',
+      ...generateSecrets(),
+      PASSWORD_RESET_ENABLED: 'true',
+    });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /^Configuration error: SMTP_URL: is required in production when PASSWORD_RESET_ENABLED is on/m);
+  });
 });
 
 describe('accepted network settings', () => {

@@ -9,6 +9,7 @@ import { startInstance, type AppInstance } from '../support/app-instances.js';
 import { burst, loginFrom, registerFrom } from '../support/clients.js';
 import { httpFrom } from '../support/http-from.js';
 import { RedisKeys } from '../support/redis-keys.js';
+import { startSmtpSink, tokenOf, type SmtpSink } from '../support/smtp-sink.js';
 import { SKIP_WITHOUT_REDIS, TEST_REDIS_URL } from '../support/redis-required.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -27,9 +28,11 @@ describe('several instances share state through Redis', { skip: SKIP_WITHOUT_RED
   let b: AppInstance;
   let keys: RedisKeys;
   let prefix: string;
+  let sink: SmtpSink;
 
   before(async () => {
     db = await createTestDatabase();
+    sink = await startSmtpSink();
     prefix = redisKeyPrefix(Buffer.from(db.secrets.API_KEY_PEPPER!, 'base64'));
     keys = new RedisKeys(TEST_REDIS_URL!);
     const env = {
@@ -45,12 +48,17 @@ describe('several instances share state through Redis', { skip: SKIP_WITHOUT_RED
       LOGIN_MAX_FAILURES: '3',
       // Slow hashes keep a burst's wrong guesses in flight while the right password arrives.
       ARGON2_TIME_COST: '8',
+      // Password reset mails go to a real SMTP server in this process.
+      SMTP_URL: sink.url,
+      MAIL_FROM: 'accounts@example.test',
+      PUBLIC_BASE_URL: 'https://accounts.example.test',
     };
     // Both start at once: migrations serialise on PostgreSQL's advisory lock.
     [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
   });
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
+    await sink?.close();
     await keys?.clear(prefix);
     await keys?.close();
     await db?.drop();
@@ -80,6 +88,38 @@ describe('several instances share state through Redis', { skip: SKIP_WITHOUT_RED
     });
     assert.equal(logout.status, 204);
     assert.equal((await httpFrom(b.port, { path: '/api/v1/auth/me', from: '127.0.0.63', headers: bearer })).status, 401);
+  });
+
+  it('a password reset confirmed on A ends the session on B at once: access and refresh token', async () => {
+    const user = await registerFrom(a.port, '127.0.0.64', 'multi-reset');
+    const res = await loginFrom(b.port, '127.0.0.65', user);
+    assert.equal(res.status, 200, res.body);
+    const { accessToken, refreshToken } = res.json<{ accessToken: string; refreshToken: string }>();
+    const bearer = { Authorization: `Bearer ${accessToken}` };
+    assert.equal((await httpFrom(b.port, { path: '/api/v1/auth/me', from: '127.0.0.65', headers: bearer })).status, 200);
+    const requested = await httpFrom(a.port, {
+      method: 'POST',
+      path: '/api/v1/auth/password-reset/request',
+      from: '127.0.0.64',
+      body: { email: user.email },
+    });
+    assert.equal(requested.status, 202);
+    const token = tokenOf(await sink.next(user.email, '/reset-password'), '/reset-password');
+    const confirmed = await httpFrom(a.port, {
+      method: 'POST',
+      path: '/api/v1/auth/password-reset/confirm',
+      from: '127.0.0.64',
+      body: { token, newPassword: `${user.password} renewed` },
+    });
+    assert.equal(confirmed.status, 204, confirmed.body);
+    assert.equal((await httpFrom(b.port, { path: '/api/v1/auth/me', from: '127.0.0.65', headers: bearer })).status, 401);
+    const refresh = await httpFrom(b.port, {
+      method: 'POST',
+      path: '/api/v1/auth/refresh',
+      from: '127.0.0.65',
+      body: { refreshToken },
+    });
+    assert.equal(refresh.status, 401);
   });
 
   it('a lockout caused on A is enforced on B', async () => {

@@ -13,6 +13,9 @@ export const RELAXED_LIMITS: Readonly<Record<string, string>> = {
   IDS_BLOCK_THRESHOLD: '1000000',
   // Suites such as the authorization matrix create a key per cell; the cap has its own test.
   API_KEYS_MAX_PER_USER: '10000',
+  // Mail-sending requests per address and per account (their own suite sets real values).
+  MAIL_THROTTLE_ADDRESS_LIMIT: '1000000',
+  MAIL_THROTTLE_ACCOUNT_LIMIT: '1000000',
 };
 
 export interface TestApp {

@@ -164,6 +164,64 @@ describe('configuration', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' }).trustProxy, 1);
   });
 
+  it('refuses production without SMTP_URL when a mail-sending feature is on, and keeps password reset off there by default', () => {
+    assertConfigError(() => loadConfig({ ...production(), PASSWORD_RESET_ENABLED: 'true' }), 'SMTP_URL');
+    assertConfigError(() => loadConfig({ ...production(), REQUIRE_EMAIL_VERIFICATION: 'true' }), 'SMTP_URL');
+    const quiet = loadConfig(production()).mail;
+    assert.deepEqual(quiet.transport, { kind: 'none' });
+    assert.equal(quiet.passwordResetEnabled, false);
+    assert.equal(quiet.requireEmailVerification, false);
+    const smtp = { SMTP_URL: 'smtps://mailer:secret@mail.example.com:465', MAIL_FROM: 'no-reply@example.com' };
+    assertConfigError(() => loadConfig({ ...production(), ...smtp }), 'PUBLIC_BASE_URL');
+    assertConfigError(() => loadConfig({ ...production(), ...smtp, MAIL_FROM: '' }), 'MAIL_FROM');
+    assertConfigError(
+      () => loadConfig({ ...production(), ...smtp, PUBLIC_BASE_URL: 'http://app.example.com' }),
+      'PUBLIC_BASE_URL',
+    );
+    const mail = loadConfig({ ...production(), ...smtp, PUBLIC_BASE_URL: 'https://app.example.com/portal/' }).mail;
+    assert.equal(mail.transport.kind, 'smtp');
+    assert.equal(mail.passwordResetEnabled, true, 'on by default once mail can leave');
+    assert.equal(mail.publicBaseUrl, 'https://app.example.com/portal');
+  });
+
+  it('refuses malformed mail settings, naming the variable without echoing SMTP credentials', () => {
+    for (const url of ['http://mailer:hunter2@mail.example.com', 'mailer:hunter2@mail.example.com:25', 'smtp://?hunter2']) {
+      assert.throws(
+        () => loadConfig({ NODE_ENV: 'test', SMTP_URL: url }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'SMTP_URL' && !error.message.includes('hunter2'),
+      );
+    }
+    for (const base of [
+      'not a url',
+      'ftp://x.example',
+      'https://x.example/?next=1',
+      'https://u:p@x.example',
+      'https://x.example/#a',
+    ]) {
+      assertConfigError(() => loadConfig({ NODE_ENV: 'test', PUBLIC_BASE_URL: base }), 'PUBLIC_BASE_URL');
+    }
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MAIL_FROM: 'Accounts <a@example.com>' }), 'MAIL_FROM');
+    assertConfigError(
+      () => loadConfig({ NODE_ENV: 'test', REQUIRE_EMAIL_VERIFICATION: 'sometimes' }),
+      'REQUIRE_EMAIL_VERIFICATION',
+    );
+    assertConfigError(() => loadConfig({ NODE_ENV: 'test', MAIL_SEND_ATTEMPTS: '0' }), 'MAIL_SEND_ATTEMPTS');
+  });
+
+  it('writes development mail to data/outbox/ and discards test mail unless told otherwise', () => {
+    const devSecretsFile = join(mkdtempSync(join(tmpdir(), 'mail-dev-')), 'dev-secrets.json');
+    const development = loadConfig({ NODE_ENV: 'development' }, { devSecretsFile }).mail;
+    assert.deepEqual(development.transport, { kind: 'outbox', directory: 'data/outbox' });
+    assert.equal(development.passwordResetEnabled, true);
+    assert.equal(development.requireEmailVerification, false, 'off by default in development');
+    assert.equal(development.publicBaseUrl, 'http://localhost:3000');
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test' }).mail.transport, { kind: 'discard' });
+    assert.deepEqual(loadConfig({ NODE_ENV: 'test', MAIL_OUTBOX_DIR: '/tmp/o' }).mail.transport, {
+      kind: 'outbox',
+      directory: '/tmp/o',
+    });
+  });
+
   it('refuses CORS_ORIGINS entries that are not scheme://host[:port] origins, naming the variable', () => {
     for (const value of [
       'null',

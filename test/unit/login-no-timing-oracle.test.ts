@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import argon2 from 'argon2';
 import { AuthService } from '../../src/auth/auth.service.js';
+import type { EmailVerificationService } from '../../src/auth/recovery/email-verification.service.js';
 import { LoginLockout } from '../../src/auth/login-lockout.service.js';
 import { PasswordHasher } from '../../src/auth/passwords/password-hasher.service.js';
 import type { SessionsService } from '../../src/auth/sessions/sessions.service.js';
@@ -55,6 +56,7 @@ function account(email: string, password: string, disabled = false): User {
     disabled,
     passwordHash: `hash:${password}`,
     tokenVersion: 0,
+    emailVerifiedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -90,6 +92,7 @@ describe('login has no timing or response oracle', () => {
       collaborator<AccessTokenService>({ issue: () => ({ token: 'access', jti: 'jti' }), ttlSeconds: 900 }),
       new LoginLockout(store, config, { record: (type, details) => events.push({ type, details }) }),
       new BlindIndexService(randomBytes(32)),
+      collaborator<EmailVerificationService>({ assertMayLogIn: () => undefined }),
     );
   });
   afterEach(() => store.onModuleDestroy());

@@ -7,6 +7,7 @@ import { SecurityEvents1764547200000 } from './1764547200000-security-events.js'
 import { SessionTokenVersion1764633600000 } from './1764633600000-session-token-version.js';
 import { AuditCorrelationId1764720000000 } from './1764720000000-audit-correlation-id.js';
 import { ExternalIdentities1764806400000 } from './1764806400000-external-identities.js';
+import { AccountRecovery1764979200000 } from './1764979200000-account-recovery.js';
 import { SessionDpopBinding1765152000000 } from './1765152000000-session-dpop-binding.js';
 
 /**
@@ -23,5 +24,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SessionTokenVersion1764633600000,
   AuditCorrelationId1764720000000,
   ExternalIdentities1764806400000,
+  AccountRecovery1764979200000,
   SessionDpopBinding1765152000000,
 ];

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Test } from 'supertest';
+import type { OneTimeTokenPurpose } from '../../../src/auth/recovery/one-time-token.entity.js';
+import { OneTimeTokens } from '../../../src/auth/recovery/one-time-tokens.js';
 import { strongPassword } from '../../support/identity.js';
 import type { TestApp } from '../../support/test-app.js';
 import { USER_ACTORS, type Actor, type ExternalActor, type KeyActor, type UserActor } from './authorization-matrix.table.js';
@@ -88,6 +90,17 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
     if (res.status === 204) person.password = newPassword;
     return res;
   },
+  'POST /api/v1/auth/password-reset/request': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post('/api/v1/auth/password-reset/request')).send({ email: freshEmail() }),
+  'POST /api/v1/auth/password-reset/confirm': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post('/api/v1/auth/password-reset/confirm')).send({
+      token: await mailedToken(ctx, 'password_reset'),
+      newPassword: strongPassword(),
+    }),
+  'POST /api/v1/auth/verify-email': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post('/api/v1/auth/verify-email')).send({ token: await mailedToken(ctx, 'email_verification') }),
+  'POST /api/v1/auth/verify-email/resend': async (ctx, _a, auth) =>
+    auth(ctx.t.http.post('/api/v1/auth/verify-email/resend')).send({ email: freshEmail() }),
   'GET /api/v1/users': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/users')),
   'GET /api/v1/users/{id}': async (ctx, _a, auth) => auth(ctx.t.http.get(`/api/v1/users/${ctx.people.stranger.id}`)),
   'PATCH /api/v1/users/{id}': async (ctx, _a, auth) =>
@@ -114,6 +127,19 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'GET /api/v1/audit-events/verify': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events/verify')),
   'GET /api/v1/security-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/security-events?limit=5')),
 };
+
+const freshEmail = () => `matrix-${randomBytes(4).toString('hex')}@example.com`;
+
+/**
+ * The token a mail would carry, for a fresh account (these cells test who may use the route; the
+ * mail itself is followed in test/e2e/password-reset.e2e.test.ts): issued by the same service.
+ */
+async function mailedToken(ctx: MatrixContext, purpose: OneTimeTokenPurpose): Promise<string> {
+  const account = await ctx.t.http
+    .post('/api/v1/auth/register')
+    .send({ email: freshEmail(), password: strongPassword(), displayName: 'Matrix' });
+  return ctx.t.app.get(OneTimeTokens).issue(account.body.id as string, purpose);
+}
 
 /** A fresh key of the owner, for cells that read, rotate or revoke it. */
 async function freshKey(ctx: MatrixContext): Promise<string> {

@@ -1,0 +1,10 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, MaxLength } from 'class-validator';
+
+/** `{ email }` of the mail-sending requests (password reset, verification resend). */
+export class EmailRequestDto {
+  @ApiProperty({ example: 'alice@example.com' })
+  @IsEmail({ allow_display_name: false, allow_ip_domain: false })
+  @MaxLength(254)
+  email: string;
+}
