@@ -27,7 +27,13 @@ const INFRASTRUCTURE = [
  */
 const IDENTITY = [['users'], ['auth', 'oidc']];
 /** Features: each can be deleted with its folder and its line in src/app.module.ts. */
-const FEATURES = ['api-keys', 'notes', 'users-admin', 'intrusion-detection'];
+const FEATURES = [
+  'api-keys',
+  'notes',
+  'users-admin',
+  'intrusion-detection',
+  // generate:resource features (npm run generate:resource adds a feature folder above this line)
+];
 /** Composition: imports anything, imported by nothing in the layers above. */
 const COMPOSITION = ['cli'];
 

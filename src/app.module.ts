@@ -19,6 +19,7 @@ import { SecurityEventsModule } from './security-events/security-events.module.j
 import { SharedStateModule } from './shared-state/shared-state.module.js';
 import { TlsModule } from './tls/tls.module.js';
 import { UsersAdminModule } from './users-admin/users-admin.module.js';
+// generate:resource imports (npm run generate:resource adds a feature's import above this line)
 
 export interface AppModuleOptions {
   /** Extra modules (tests mount probe controllers here; the pipeline stays the production one). */
@@ -55,6 +56,7 @@ export class AppModule {
         UsersAdminModule,
         ApiKeysModule,
         NotesModule,
+        // generate:resource modules
         ...(options.extraModules ?? []),
       ],
     };

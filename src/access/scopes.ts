@@ -12,6 +12,7 @@ export const SCOPE_ROLES = {
   'notes:write': ['user', 'auditor', 'admin'],
   'audit:read': ['auditor', 'admin'],
   'metrics:read': ['admin'],
+  // generate:resource scopes
 } as const satisfies Readonly<Record<string, readonly Role[]>>;
 
 export type Scope = keyof typeof SCOPE_ROLES;

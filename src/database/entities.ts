@@ -8,6 +8,7 @@ import { Note } from '../notes/note.entity.js';
 import { ExternalIdentity } from '../oidc/external-identity.entity.js';
 import { SecurityEventRecord } from '../security-events/security-event.entity.js';
 import { User } from '../users/user.entity.js';
+// generate:resource imports
 import type { EntityClass } from './entity-class.js';
 
 export type { EntityClass } from './entity-class.js';
@@ -29,4 +30,5 @@ export const ENTITIES: EntityClass[] = [
   SecurityEventRecord,
   ExternalIdentity,
   OneTimeToken,
+  // generate:resource entities
 ];

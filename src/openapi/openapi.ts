@@ -19,6 +19,7 @@ const TAGS: Readonly<Record<string, string>> = {
   audit: 'The tamper-evident audit trail (docs/audit.md).',
   'security-events': 'Security events: lockouts, blocks, token reuse (docs/rate-limiting-and-detection.md).',
   operations: 'Health probes and metrics (docs/operations.md).',
+  // generate:resource tags (npm run generate:resource describes a feature's tag above this line)
 };
 
 /** `NotesController.create` → `notes_create`: stable, unique, and readable as a generated client's method name. */

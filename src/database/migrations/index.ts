@@ -9,6 +9,7 @@ import { AuditCorrelationId1764720000000 } from './1764720000000-audit-correlati
 import { ExternalIdentities1764806400000 } from './1764806400000-external-identities.js';
 import { AccountRecovery1764979200000 } from './1764979200000-account-recovery.js';
 import { SessionDpopBinding1765152000000 } from './1765152000000-session-dpop-binding.js';
+// generate:resource imports
 
 /**
  * Ordered list of migrations, imported as classes (no file globs: works the same from src/,
@@ -26,4 +27,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ExternalIdentities1764806400000,
   AccountRecovery1764979200000,
   SessionDpopBinding1765152000000,
+  // generate:resource migrations
 ];

@@ -123,6 +123,7 @@ const BASE: Readonly<Record<string, BaseExpectations>> = {
   'GET /api/v1/audit-events': auditorsOnly,
   'GET /api/v1/audit-events/verify': auditorsOnly,
   'GET /api/v1/security-events': auditorsOnly,
+  // generate:resource rows
 };
 
 /**

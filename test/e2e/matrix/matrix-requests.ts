@@ -46,6 +46,8 @@ async function freshNote(ctx: MatrixContext): Promise<string> {
   return note.body.id as string;
 }
 
+// generate:resource helpers
+
 /** What a cell's request answered: enough to check it against the OpenAPI document too. */
 export interface CellResponse {
   readonly status: number;
@@ -126,6 +128,7 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'GET /api/v1/audit-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events?limit=5')),
   'GET /api/v1/audit-events/verify': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/audit-events/verify')),
   'GET /api/v1/security-events': async (ctx, _a, auth) => auth(ctx.t.http.get('/api/v1/security-events?limit=5')),
+  // generate:resource requests
 };
 
 const freshEmail = () => `matrix-${randomBytes(4).toString('hex')}@example.com`;
