@@ -258,7 +258,8 @@ describe('graceful shutdown', () => {
         // Every answered use is counted; a use whose answer the client lost may be counted too.
         const useCount = Number(usage!.use_count);
         assert.ok(useCount >= answeredWithKey, `use_count ${useCount} < ${answeredWithKey} answered API-key requests`);
-        assert.ok(useCount <= sentWithKey, `use_count ${useCount} > ${sentWithKey} sent`);
+        // The workers' key requests plus the slow write, which also presents the key.
+        assert.ok(useCount <= sentWithKey + 1, `use_count ${useCount} > ${sentWithKey + 1} sent`);
       } finally {
         await dataSource.destroy();
       }

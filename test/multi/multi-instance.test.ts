@@ -91,16 +91,17 @@ describe('several instances share state through Redis', { skip: SKIP_WITHOUT_RED
   });
 
   it('a password reset confirmed on A ends the session on B at once: access and refresh token', async () => {
-    const user = await registerFrom(a.port, '127.0.0.64', 'multi-reset');
-    const res = await loginFrom(b.port, '127.0.0.65', user);
+    // Addresses of its own: the auth rate limit and intrusion detection count per address.
+    const user = await registerFrom(a.port, '127.0.0.90', 'multi-reset');
+    const res = await loginFrom(b.port, '127.0.0.91', user);
     assert.equal(res.status, 200, res.body);
     const { accessToken, refreshToken } = res.json<{ accessToken: string; refreshToken: string }>();
     const bearer = { Authorization: `Bearer ${accessToken}` };
-    assert.equal((await httpFrom(b.port, { path: '/api/v1/auth/me', from: '127.0.0.65', headers: bearer })).status, 200);
+    assert.equal((await httpFrom(b.port, { path: '/api/v1/auth/me', from: '127.0.0.91', headers: bearer })).status, 200);
     const requested = await httpFrom(a.port, {
       method: 'POST',
       path: '/api/v1/auth/password-reset/request',
-      from: '127.0.0.64',
+      from: '127.0.0.90',
       body: { email: user.email },
     });
     assert.equal(requested.status, 202);
@@ -108,15 +109,15 @@ describe('several instances share state through Redis', { skip: SKIP_WITHOUT_RED
     const confirmed = await httpFrom(a.port, {
       method: 'POST',
       path: '/api/v1/auth/password-reset/confirm',
-      from: '127.0.0.64',
+      from: '127.0.0.90',
       body: { token, newPassword: `${user.password} renewed` },
     });
     assert.equal(confirmed.status, 204, confirmed.body);
-    assert.equal((await httpFrom(b.port, { path: '/api/v1/auth/me', from: '127.0.0.65', headers: bearer })).status, 401);
+    assert.equal((await httpFrom(b.port, { path: '/api/v1/auth/me', from: '127.0.0.91', headers: bearer })).status, 401);
     const refresh = await httpFrom(b.port, {
       method: 'POST',
       path: '/api/v1/auth/refresh',
-      from: '127.0.0.65',
+      from: '127.0.0.91',
       body: { refreshToken },
     });
     assert.equal(refresh.status, 401);
