@@ -1,11 +1,16 @@
 import type { Request } from 'express';
 import { decodeJwt } from 'jose';
 
-const BEARER_TOKEN = /^Bearer\s+(\S+)\s*$/i;
+const ACCESS_TOKEN = /^(?:Bearer|DPoP)\s+(\S+)\s*$/i;
 
-/** The token of `Authorization: Bearer <token>` (RFC 6750 §2.1), or undefined for any other header. */
-export function bearerTokenOf(req: Request): string | undefined {
-  return BEARER_TOKEN.exec(req.headers.authorization ?? '')?.[1];
+/**
+ * The access token of `Authorization: Bearer <token>` (RFC 6750 §2.1) or, for a DPoP-bound token,
+ * `Authorization: DPoP <token>` (RFC 9449 §7.1); undefined for any other header. Which of the two
+ * a token may use is decided once it verified, from its `cnf` (src/dpop/access-token-binding.ts),
+ * for the service's own tokens and the external provider's alike.
+ */
+export function accessTokenOf(req: Request): string | undefined {
+  return ACCESS_TOKEN.exec(req.headers.authorization ?? '')?.[1];
 }
 
 /**

@@ -45,7 +45,7 @@ export class AuthService {
     return toUserView(user);
   }
 
-  /** `dpopJkt`: the key of a verified DPoP proof (src/auth/dpop/token-request-binding.ts): the tokens are bound to it. */
+  /** `dpopJkt`: the key of a verified DPoP proof (src/dpop/token-request-binding.ts): the tokens are bound to it. */
   async login(email: string, password: string, client: ClientContext, dpopJkt: string | null = null): Promise<TokenPairView> {
     // Counted before argon2 runs, so a parallel burst tests at most LOGIN_MAX_FAILURES passwords.
     const attempt = await this.lockout.begin(this.blindIndex.email(email));

@@ -38,7 +38,7 @@ export interface AppConfig {
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
   };
-  /** DPoP (RFC 9449) sender-constrained tokens (src/auth/dpop/). */
+  /** DPoP (RFC 9449) sender-constrained tokens (src/dpop/). */
   readonly dpop: DpopSettings;
   /** PUBLIC_ORIGIN: the origin clients reach us at; undefined = taken from each request (src/config/dpop-settings.ts). */
   readonly publicOrigin: string | undefined;

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CredentialAuthenticators } from '../access/credential-authenticator.js';
+import { DpopModule } from '../dpop/dpop.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { ReadinessChecks } from '../health/readiness-checks.js';
 import { UsersModule } from '../users/users.module.js';
@@ -11,13 +12,14 @@ import { OidcProviderReadiness } from './oidc-provider.health.js';
 
 /**
  * Resource server for an external OpenID provider (docs/oauth-oidc.md): the provider's key set and
- * token verifier, the just-in-time accounts, and the two points where it plugs into the rest of
- * the service, both registries of lower layers: its credential authenticator (the authentication
- * guard hands it the provider's bearer tokens) and its readiness check (/health/ready). Inert when
- * OIDC_ISSUER is not set: nothing is registered and every bearer token takes the local path.
+ * token verifier, the just-in-time accounts, DPoP for the tokens it binds (src/dpop/, shared with
+ * our own tokens), and the two points where it plugs into the rest of the service, both registries
+ * of lower layers: its credential authenticator (the authentication guard hands it the provider's
+ * bearer and DPoP tokens) and its readiness check (/health/ready). Inert when OIDC_ISSUER is not
+ * set: nothing is registered and every access token takes the local path.
  */
 @Module({
-  imports: [UsersModule, HealthModule],
+  imports: [UsersModule, HealthModule, DpopModule],
   providers: [
     ExternalTokenVerifier,
     ExternalAccountsService,
