@@ -5,6 +5,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { startTestAppWithAdmin } from '../support/app-with-admin.js';
 import { auditRowsFor } from '../support/audit-rows.js';
+import { DpopClient } from '../support/dpop-client.js';
 import { bearer, registerUser } from '../support/identity.js';
 import { API_AUDIENCE, OidcTestProvider, OTHER_AUDIENCE } from '../support/oidc-test-provider.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -15,6 +16,8 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * authorization code + PKCE, machine clients use client credentials, tokens are RFC 9068 JWTs.
  */
 const COOLDOWN_MS = 1000;
+/** Our PUBLIC_ORIGIN: what the `htu` of a DPoP proof names. */
+const ORIGIN = 'https://api.example.test';
 const now = () => Math.floor(Date.now() / 1000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,6 +30,7 @@ function oidcEnv(provider: OidcTestProvider): Record<string, string> {
     OIDC_ROLE_MAP: 'admin=api-admin,auditor=api-auditor',
     OIDC_ALGORITHMS: 'RS256,ES256',
     OIDC_JWKS_COOLDOWN_SECONDS: String(COOLDOWN_MS / 1000),
+    PUBLIC_ORIGIN: ORIGIN,
   };
 }
 
@@ -241,8 +245,14 @@ describe('Resource server for an external OpenID provider', () => {
       'wrong issuer': await provider.signWithProviderKey(providerClaims('gina', { iss: 'https://idp.attacker.example' })),
       'a logout token': await provider.signWithProviderKey(providerClaims('gina'), { typ: 'logout+jwt' }),
       'an ID token': (await provider.userTokens('gina')).idToken,
-      'sender-constrained (cnf) presented as bearer': await provider.signWithProviderKey(
+      'DPoP-bound (cnf.jkt) presented as bearer': await provider.signWithProviderKey(
         providerClaims('gina', { cnf: { jkt: 'x'.repeat(43) } }),
+      ),
+      'certificate-bound (cnf x5t#S256, mTLS), which cannot be verified here': await provider.signWithProviderKey(
+        providerClaims('gina', { cnf: { 'x5t#S256': 'x'.repeat(43) } }),
+      ),
+      'bound to a DPoP key and a certificate at once': await provider.signWithProviderKey(
+        providerClaims('gina', { cnf: { jkt: 'x'.repeat(43), 'x5t#S256': 'x'.repeat(43) } }),
       ),
     };
     const genuine = (await provider.userTokens('gina')).accessToken;
@@ -260,6 +270,78 @@ describe('Resource server for an external OpenID provider', () => {
     }
     // …and the generic `typ: JWT` of Keycloak and Entra ID says nothing, so it is left to `aud`.
     assert.equal((await notesWith(await provider.signWithProviderKey(providerClaims('gina'), { typ: 'JWT' }))).status, 200);
+  });
+
+  describe('DPoP-bound provider tokens (cnf.jkt), held to the same rules as ours', () => {
+    const NOTES = '/api/v1/notes';
+    const withDpop = (token: string, proof: string | undefined, path = NOTES) => {
+      const req = t.http.get(path).set('Authorization', `DPoP ${token}`);
+      return proof === undefined ? req : req.set('DPoP', proof);
+    };
+    const proofFor = (key: DpopClient, accessToken: string, htm = 'GET', path = NOTES) =>
+      key.proof({ htm, htu: `${ORIGIN}${path}`, accessToken });
+    const assertRefused = (res: { status: number; headers: Record<string, string> }, challenge: RegExp, name: string) => {
+      assert.equal(res.status, 401, name);
+      assert.match(String(res.headers['www-authenticate']), challenge, name);
+    };
+    const PROOF_REFUSED = /^DPoP error="invalid_dpop_proof", algs="[^"]*ES256[^"]*"$/;
+
+    it('accepts a DPoP-bound provider token with a fresh proof of its key, and refuses it as Bearer', async () => {
+      const key = await DpopClient.generate();
+      const token = await provider.clientTokenWithDpop('notes:read', key, provider.dpopMachine);
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+      assert.deepEqual(claims.cnf, { jkt: key.jkt }, 'the provider bound the token to the key');
+      // As Bearer (a stolen token, or a downgrade): the RFC 9449 §7.2 challenge, and no account provisioned.
+      const asBearer = await notesWith(token);
+      assertRefused(asBearer, /^Bearer realm="api", error="invalid_token", DPoP algs="[^"]*ES256[^"]*"$/, 'as Bearer');
+      assertRefused(await withDpop(token, undefined), PROOF_REFUSED, 'DPoP scheme without a proof');
+      assert.equal((await identities(provider.dpopMachine.clientId)).length, 0, 'a refused token provisions nothing');
+      for (let i = 0; i < 2; i++) {
+        const res = await withDpop(token, await proofFor(key, token));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+      }
+      const [identity] = await identities(provider.dpopMachine.clientId);
+      assert.equal(identity!.kind, 'client');
+    });
+
+    it('refuses a DPoP-bound provider token with a proof signed by another key, or made for another URL or method', async () => {
+      const key = await DpopClient.generate();
+      const token = await provider.clientTokenWithDpop('notes:read', key, provider.dpopMachine);
+      const thief = await DpopClient.generate();
+      const refusals: Record<string, string> = {
+        'signed by another key': await proofFor(thief, token),
+        'signed by another key naming the bound key': await thief.proof({
+          htm: 'GET',
+          htu: `${ORIGIN}${NOTES}`,
+          accessToken: token,
+          header: { jwk: key.publicJwk },
+        }),
+        'for another URL': await proofFor(key, token, 'GET', '/api/v1/auth/me'),
+        'for another origin': await key.proof({ htm: 'GET', htu: `https://other.example.test${NOTES}`, accessToken: token }),
+        'for another method': await proofFor(key, token, 'POST'),
+        'hashing another token (ath)': await proofFor(key, await provider.clientTokenWithDpop('notes:read', key, provider.dpopMachine)),
+      };
+      for (const [name, proof] of Object.entries(refusals)) assertRefused(await withDpop(token, proof), PROOF_REFUSED, name);
+      // The control: the right proof passes.
+      assert.equal((await withDpop(token, await proofFor(key, token))).status, 200);
+    });
+
+    it('refuses a replayed proof with a DPoP-bound provider token', async () => {
+      const key = await DpopClient.generate();
+      const token = await provider.clientTokenWithDpop('notes:read', key, provider.dpopMachine);
+      const proof = await proofFor(key, token);
+      assert.equal((await withDpop(token, proof)).status, 200);
+      assertRefused(await withDpop(token, proof), PROOF_REFUSED, 'the same proof again');
+    });
+
+    it('refuses an unbound provider token under the DPoP scheme, with or without a proof', async () => {
+      const key = await DpopClient.generate();
+      const token = await provider.clientToken('notes:read');
+      assert.equal((await notesWith(token)).status, 200, 'the control: as Bearer it is accepted');
+      const unbound = /^DPoP error="invalid_token", algs="[^"]*ES256[^"]*"$/;
+      assertRefused(await withDpop(token, undefined), unbound, 'without a proof');
+      assertRefused(await withDpop(token, await proofFor(key, token)), unbound, 'with a proof of some key');
+    });
   });
 
   it('refuses an algorithm outside OIDC_ALGORITHMS before looking for a key', async () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import Provider, { errors } from 'oidc-provider';
+import type { DpopClient } from './dpop-client.js';
 
 /** The resource indicator (RFC 8707) the provider issues our API's tokens for. */
 export const API_AUDIENCE = 'https://api.example.test';
@@ -23,7 +24,8 @@ export type AccessTokenSigning = { readonly alg: string } | { readonly alg: 'HS2
  * A real OpenID provider (`oidc-provider`, OpenID certified) on loopback, for the resource-server
  * suites: a public web client that signs users in with authorization code + PKCE (the login and
  * consent pages are driven over HTTP like a browser would), machine clients using client
- * credentials, JWT access tokens (RFC 9068) for our resource indicator, and a key rotation.
+ * credentials, JWT access tokens (RFC 9068) for our resource indicator, DPoP-bound ones (RFC 9449,
+ * `features.dPoP`: a token request with a proof gets a token with `cnf.jkt`), and a key rotation.
  * The test decides the accounts' roles and emails; it can stop and restart the listener on the
  * same port (provider down), and counts the requests for the key set.
  */
@@ -37,6 +39,8 @@ export class OidcTestProvider {
   /** What the key set's responses say about caching (oidc-provider itself sends none; a CDN in front would). */
   jwksCacheControl: string | undefined;
   readonly machine: ProviderClient = { clientId: 'reporting-robot', secret: randomBytes(24).toString('hex') };
+  /** A second machine client, for the DPoP suite (its account is provisioned only by a token that passes). */
+  readonly dpopMachine: ProviderClient = { clientId: 'dpop-robot', secret: randomBytes(24).toString('hex') };
 
   private keys: JWK[] = [];
   private provider!: Provider;
@@ -151,6 +155,21 @@ export class OidcTestProvider {
     return tokens.access_token as string;
   }
 
+  /**
+   * A machine client's token bound to `key` (RFC 9449 §5): the token request carries a DPoP proof
+   * for the provider's token endpoint, and the provider puts the key's thumbprint in `cnf.jkt`.
+   */
+  async clientTokenWithDpop(scope: string, key: DpopClient, client: ProviderClient = this.machine): Promise<string> {
+    const tokenEndpoint = new URL('/token', this.issuer).href;
+    const tokens = await this.token(
+      { grant_type: 'client_credentials', scope, resource: API_AUDIENCE },
+      `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`,
+      { dpop: await key.proof({ htm: 'POST', htu: tokenEndpoint }) },
+    );
+    if (tokens.token_type !== 'DPoP') throw new Error(`expected a DPoP token, got ${String(tokens.token_type)}`);
+    return tokens.access_token as string;
+  }
+
   /** A token signed with the provider's own active key, with claims the provider would never issue (expired…). */
   async signWithProviderKey(payload: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
     const jwk = this.keys[0]!;
@@ -158,10 +177,18 @@ export class OidcTestProvider {
     return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'at+jwt', ...header }).sign(key);
   }
 
-  private async token(body: Record<string, string>, authorization?: string): Promise<Record<string, unknown>> {
+  private async token(
+    body: Record<string, string>,
+    authorization?: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Record<string, unknown>> {
     const response = await fetch(new URL('/token', this.issuer), {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(authorization ? { authorization } : {}),
+        ...extraHeaders,
+      },
       body: new URLSearchParams(body),
     });
     const json = (await response.json()) as Record<string, unknown>;
@@ -179,13 +206,13 @@ export class OidcTestProvider {
           response_types: ['code'],
           redirect_uris: [REDIRECT_URI],
         },
-        {
-          client_id: this.machine.clientId,
-          client_secret: this.machine.secret,
+        ...[this.machine, this.dpopMachine].map(({ clientId, secret }) => ({
+          client_id: clientId,
+          client_secret: secret,
           grant_types: ['client_credentials'],
           response_types: [],
           redirect_uris: [],
-        },
+        })),
       ],
       jwks: { keys: this.keys },
       cookies: { keys: [randomBytes(16).toString('hex')] },
@@ -197,6 +224,8 @@ export class OidcTestProvider {
       features: {
         devInteractions: { enabled: true },
         clientCredentials: { enabled: true },
+        // DPoP-bound access tokens (RFC 9449), for a token request that carries a proof.
+        dPoP: { enabled: true },
         resourceIndicators: {
           enabled: true,
           defaultResource: () => API_AUDIENCE,
