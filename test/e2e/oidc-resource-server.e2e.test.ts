@@ -319,7 +319,10 @@ describe('Resource server for an external OpenID provider', () => {
         'for another URL': await proofFor(key, token, 'GET', '/api/v1/auth/me'),
         'for another origin': await key.proof({ htm: 'GET', htu: `https://other.example.test${NOTES}`, accessToken: token }),
         'for another method': await proofFor(key, token, 'POST'),
-        'hashing another token (ath)': await proofFor(key, await provider.clientTokenWithDpop('notes:read', key, provider.dpopMachine)),
+        'hashing another token (ath)': await proofFor(
+          key,
+          await provider.clientTokenWithDpop('notes:read', key, provider.dpopMachine),
+        ),
       };
       for (const [name, proof] of Object.entries(refusals)) assertRefused(await withDpop(token, proof), PROOF_REFUSED, name);
       // The control: the right proof passes.
