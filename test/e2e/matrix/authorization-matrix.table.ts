@@ -165,6 +165,7 @@ const EXTERNAL: Readonly<Record<string, readonly [number, number]>> = {
   'GET /api/v1/audit-events': [403, 403],
   'GET /api/v1/audit-events/verify': [403, 403],
   'GET /api/v1/security-events': [403, 403],
+  // generate:resource external
 };
 
 export const MATRIX: Readonly<Record<string, Expectations>> = Object.fromEntries(
