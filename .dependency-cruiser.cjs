@@ -17,12 +17,20 @@ const INFRASTRUCTURE = [
   ['openapi'],
   ['common', 'logging', 'metrics'],
   ['shared-state', 'security-events', 'tls'],
+  // DPoP (RFC 9449) proofs and the binding of an access token to a key: below identity, because
+  // both issuers' tokens are checked with it, ours (src/auth/) and the external provider's
+  // (src/oidc/), which share a rank and so cannot import each other.
+  ['dpop'],
   ['crypto'],
   ['audit', 'rate-limit', 'health'],
   ['mail'],
 ];
-/** Identity: accounts, then tokens, sessions and passwords. Every feature may use them. */
-const IDENTITY = [['users'], ['auth']];
+/**
+ * Identity: accounts, then tokens, sessions and passwords, and an external OpenID provider's
+ * accounts and tokens (neither imports the other: what both need of DPoP lives in src/dpop/,
+ * below them). Every feature may use them.
+ */
+const IDENTITY = [['users'], ['auth', 'oidc']];
 /** Features: each can be deleted with its folder and its line in src/app.module.ts. */
 const FEATURES = [
   'api-keys',

@@ -13,6 +13,7 @@ import { IntrusionDetectionModule } from './intrusion-detection/intrusion-detect
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotesModule } from './notes/notes.module.js';
+import { OidcModule } from './oidc/oidc.module.js';
 import { RequestPipelineModule } from './request-pipeline.js';
 import { SecurityEventsModule } from './security-events/security-events.module.js';
 import { SharedStateModule } from './shared-state/shared-state.module.js';
@@ -47,8 +48,9 @@ export class AppModule {
         RequestPipelineModule,
         HealthModule,
         TlsModule,
-        // Identity: accounts and their tokens, sessions and passwords.
+        // Identity: accounts and their tokens, sessions and passwords; an external OpenID provider's accounts and tokens.
         AuthModule,
+        OidcModule,
         // Features: each can be deleted with its folder and its line here (docs/architecture.md#layers).
         IntrusionDetectionModule,
         UsersAdminModule,

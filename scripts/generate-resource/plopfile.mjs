@@ -143,6 +143,7 @@ export default function (plop) {
               `'${n.name}': 'Owned ${n.pluralWords}: every caller sees and changes only its own (docs/forking.md).',`,
             ),
             insertAtMarker('test/e2e/matrix/authorization-matrix.table.ts', '// generate:resource rows', matrixRows(n)),
+            insertAtMarker('test/e2e/matrix/authorization-matrix.table.ts', '// generate:resource external', externalRows(n)),
             insertAtMarker('test/e2e/matrix/matrix-requests.ts', '// generate:resource helpers', freshHelper(n)),
             insertAtMarker('test/e2e/matrix/matrix-requests.ts', '// generate:resource requests', matrixRequests(n)),
           );
@@ -183,6 +184,21 @@ function matrixRows(n) {
     `'GET /api/v1/${n.name}/{id}': ownerOnly(200, 404),`,
     `'PATCH /api/v1/${n.name}/{id}': ownerOnly(200, 404),`,
     `'DELETE /api/v1/${n.name}/{id}': ownerOnly(204, 404),`,
+  ].join('\n');
+}
+
+/**
+ * The external OpenID provider's actors on the same routes, [external:user, external:client]: its
+ * user (role user) keeps its own like any user and never reaches the owner's (404); its client was
+ * granted notes scopes only, so the new resource's @Scopes refuse it (403), like a key without them.
+ */
+function externalRows(n) {
+  return [
+    `'POST /api/v1/${n.name}': [201, 403],`,
+    `'GET /api/v1/${n.name}': [200, 403],`,
+    `'GET /api/v1/${n.name}/{id}': [404, 403],`,
+    `'PATCH /api/v1/${n.name}/{id}': [404, 403],`,
+    `'DELETE /api/v1/${n.name}/{id}': [404, 403],`,
   ].join('\n');
 }
 

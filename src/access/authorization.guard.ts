@@ -9,7 +9,9 @@ import { principalOf } from './principal.js';
  * handler first, then class:
  * - a bearer user needs a role listed in @Roles, or a route marked @Authenticated;
  * - an API key needs one of the route's @Scopes (a route without @Scopes refuses every key),
- *   and its owner's current role must satisfy @Roles when the route has one.
+ *   and its owner's current role must satisfy @Roles when the route has one;
+ * - a user of the external OpenID provider is a bearer user; its machine clients are keys
+ *   (docs/oauth-oidc.md#what-a-caller-may-do).
  * An undeclared route is refused, unlike templates whose roles guard allows it.
  */
 @Injectable()
@@ -23,8 +25,8 @@ export class AuthorizationGuard implements CanActivate {
     const principal = principalOf(context.switchToHttp().getRequest<Request>());
     if (!principal) throw new ForbiddenException();
     const roleOk = rule.roles === undefined ? rule.authenticated : rule.roles.includes(principal.role);
-    if (principal.kind === 'user' && roleOk) return true;
-    if (principal.kind === 'apiKey') {
+    if ((principal.kind === 'user' || principal.kind === 'externalUser') && roleOk) return true;
+    if (principal.kind === 'apiKey' || principal.kind === 'client') {
       const scopeOk = rule.scopes?.some((scope) => principal.scopes.includes(scope)) ?? false;
       if (scopeOk && (rule.roles === undefined || rule.roles.includes(principal.role))) return true;
     }

@@ -10,7 +10,7 @@ import type { Principal } from './principal.js';
  * deleting a feature folder removes its way in and nothing else.
  */
 export interface CredentialAuthenticator {
-  /** Names the credential in metrics and logs: `bearer`, `api_key` (no secrets, a fixed word). */
+  /** Names the credential in metrics and logs: `bearer`, `api_key`, `oidc_bearer` (no secrets, a fixed word). */
   readonly scheme: string;
   /**
    * Whether the request carries this authenticator's kind of credential, from headers only (never
@@ -24,8 +24,12 @@ export interface CredentialAuthenticator {
    * answer (403 for a key used from a refused address, 503 when the check cannot be made now).
    */
   authenticate(req: Request): Promise<Principal | undefined>;
-  /** This scheme's WWW-Authenticate challenge (RFC 9110 §11.6.1); `refused` when a credential was presented and refused. */
-  challenge(refused: boolean): string;
+  /**
+   * This scheme's WWW-Authenticate challenge (RFC 9110 §11.6.1); `refused` when a credential was
+   * presented and refused. Undefined when another authenticator's challenge already names the
+   * scheme (an external provider's bearer tokens share the service's `Bearer` challenge).
+   */
+  challenge(refused: boolean): string | undefined;
 }
 
 /**
@@ -58,7 +62,10 @@ export class CredentialAuthenticators {
 
   /** Every registered scheme's challenge, for one WWW-Authenticate header. */
   challenges(refused: boolean): string {
-    return this.registered.map(({ authenticator }) => authenticator.challenge(refused)).join(', ');
+    return this.registered
+      .map(({ authenticator }) => authenticator.challenge(refused))
+      .filter((challenge) => challenge !== undefined)
+      .join(', ');
   }
 
   schemes(): string[] {

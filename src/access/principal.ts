@@ -28,8 +28,37 @@ export interface ApiKeyPrincipal {
   readonly scopes: readonly Scope[];
 }
 
+/**
+ * A person signed in at the external OpenID provider (src/oidc/): a local account keyed by
+ * (issuer, subject), with the role OIDC_ROLE_MAP gives the token's roles claim. It has no local
+ * session, so routes about local sessions, passwords and keys refuse it (CurrentUser).
+ */
+export interface ExternalUserPrincipal {
+  readonly kind: 'externalUser';
+  readonly userId: string;
+  readonly role: Role;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly tokenExpiresAt: number;
+}
+
+/**
+ * A machine client of the external provider (client credentials, no end user): authorized like
+ * an API key, by its token's scopes that this API defines, and @Roles by its mapped role. Its
+ * local account (keyed like a user's) owns what it creates and can be disabled by an admin.
+ */
+export interface ClientPrincipal {
+  readonly kind: 'client';
+  readonly clientId: string;
+  readonly userId: string;
+  readonly role: Role;
+  readonly scopes: readonly Scope[];
+  readonly issuer: string;
+  readonly subject: string;
+}
+
 /** Who is calling, as established by the authentication guard. */
-export type Principal = UserPrincipal | ApiKeyPrincipal;
+export type Principal = UserPrincipal | ApiKeyPrincipal | ExternalUserPrincipal | ClientPrincipal;
 
 export function principalOf(req: Request): Principal | undefined {
   return req.user as Principal | undefined;

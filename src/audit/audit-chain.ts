@@ -10,7 +10,8 @@ export type ChainedContent = Omit<AuditEvent, 'previousHash' | 'hash'>;
  * Canonical content of an event: a JSON array in a fixed field order, times as ISO-8601 text.
  * An array (not an object) has exactly one serialisation, so the hash is reproducible by any
  * verifier, in any language (docs/audit.md, "Chain format"). The correlation id came later: it is
- * appended only when present, so events written before it existed keep their hash.
+ * appended only when present, so events written before it existed keep their hash. The external
+ * caller's issuer and subject came after it: when present they follow it (null when absent).
  */
 export function canonicalContent(event: ChainedContent): string {
   const fields: unknown[] = [
@@ -29,7 +30,9 @@ export function canonicalContent(event: ChainedContent): string {
     event.resourceId,
     event.payload,
   ];
-  if (event.correlationId !== null && event.correlationId !== undefined) fields.push(event.correlationId);
+  const external = event.actorIssuer !== null && event.actorIssuer !== undefined;
+  if ((event.correlationId !== null && event.correlationId !== undefined) || external) fields.push(event.correlationId ?? null);
+  if (external) fields.push(event.actorIssuer, event.actorSubject ?? null);
   return JSON.stringify(fields);
 }
 

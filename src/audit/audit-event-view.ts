@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageOf } from '../common/page.view.js';
 import type { ActorType, AuditEvent } from './audit-event.entity.js';
 
-const ACTOR_TYPES: readonly ActorType[] = ['user', 'apiKey', 'anonymous'];
+const ACTOR_TYPES: readonly ActorType[] = ['user', 'apiKey', 'externalUser', 'client', 'anonymous'];
 
 /** An audit event as docs/http-contract.md#audit-events shows it. */
 export class AuditEventView {
@@ -18,6 +18,11 @@ export class AuditEventView {
   actorType: ActorType;
   @ApiProperty({ type: 'string', nullable: true, description: 'The user or API key id; null for anonymous requests.' })
   actorId: string | null;
+  /** External OpenID provider callers only: the token's issuer and subject. */
+  @ApiPropertyOptional({ description: "External OpenID provider callers only: the token's issuer (`iss`)." })
+  actorIssuer?: string;
+  @ApiPropertyOptional({ description: "External OpenID provider callers only: the token's subject (`sub`)." })
+  actorSubject?: string;
   @ApiProperty({ type: 'string', nullable: true })
   ip: string | null;
   @ApiProperty({ example: 'PATCH' })
@@ -51,6 +56,8 @@ export function toAuditEventView(event: AuditEvent): AuditEventView {
     ...(event.correlationId === null ? {} : { correlationId: event.correlationId }),
     actorType: event.actorType,
     actorId: event.actorId,
+    ...(event.actorIssuer === null ? {} : { actorIssuer: event.actorIssuer }),
+    ...(event.actorSubject === null ? {} : { actorSubject: event.actorSubject }),
     ip: event.ip,
     method: event.method,
     route: event.route,

@@ -2,7 +2,7 @@ import { Column, Entity, Index } from 'typeorm';
 import { TimestampColumn } from '../database/columns/timestamp.column.js';
 import { UuidPrimaryColumn } from '../database/columns/uuid-primary.column.js';
 
-export type ActorType = 'user' | 'apiKey' | 'anonymous';
+export type ActorType = 'user' | 'apiKey' | 'externalUser' | 'client' | 'anonymous';
 
 /**
  * One request, served or refused (docs/http-contract.md#audit-events). Append-only and hash-chained: `hash` is SHA-256 over
@@ -38,6 +38,13 @@ export class AuditEvent {
   @Index('ix_audit_events_actor_id')
   @Column({ type: 'varchar', length: 36, name: 'actor_id', nullable: true })
   actorId: string | null;
+
+  /** For a caller from the external OpenID provider: its token's `iss` and `sub` (actorId is the local account). */
+  @Column({ type: 'varchar', length: 512, name: 'actor_issuer', nullable: true })
+  actorIssuer: string | null;
+
+  @Column({ type: 'varchar', length: 255, name: 'actor_subject', nullable: true })
+  actorSubject: string | null;
 
   @Column({ type: 'varchar', length: 45, nullable: true })
   ip: string | null;

@@ -137,6 +137,9 @@ export class AuditRecorder implements AuditTrail {
       correlationId: correlationIdOf(req) ?? null,
       actorType,
       actorId: principal ? (principal.kind === 'apiKey' ? principal.keyId : principal.userId) : null,
+      // Who the provider says the caller is: the local account is ours, the (iss, sub) pair is the provider's.
+      actorIssuer: principal && 'issuer' in principal ? safeText(principal.issuer, 512) : null,
+      actorSubject: principal && 'subject' in principal ? safeText(principal.subject, 255) : null,
       ip: req.ip === undefined ? null : safeText(req.ip, 45),
       method: safeText(req.method, 16),
       route: routeOf(req),

@@ -19,7 +19,7 @@ import { CurrentUser } from '../access/current-principal.decorator.js';
 import type { UserPrincipal } from '../access/principal.js';
 import { AuthService } from './auth.service.js';
 import { EmailVerificationService } from './recovery/email-verification.service.js';
-import { TokenRequestBinding } from './dpop/token-request-binding.js';
+import { TokenRequestBinding } from '../dpop/token-request-binding.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
 import { LogoutDto } from './dto/logout.dto.js';

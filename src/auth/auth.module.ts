@@ -5,7 +5,7 @@ import { MailRequestThrottle } from '../rate-limit/mail-request-throttle.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { DpopModule } from './dpop/dpop.module.js';
+import { DpopModule } from '../dpop/dpop.module.js';
 import { AdminProvisioner } from './bootstrap-admin.service.js';
 import { LoginLockout } from './login-lockout.service.js';
 import { MfaAdminController } from './mfa/mfa-admin.controller.js';

@@ -52,7 +52,7 @@ export class AuthService {
     return toUserView(user);
   }
 
-  /** `dpopJkt`: the key of a verified DPoP proof (src/auth/dpop/token-request-binding.ts): the tokens are bound to it. */
+  /** `dpopJkt`: the key of a verified DPoP proof (src/dpop/token-request-binding.ts): the tokens are bound to it. */
   async login(
     email: string,
     password: string,

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { DpopSettings } from './dpop-settings.js';
 import type { HttpServerConfig } from './http-server-config.js';
+import type { OidcConfig } from './oidc-config.js';
 import type { MailConfig } from './mail-config.js';
 import type { NodeEnv } from './node-env.js';
 import type { MfaConfig } from './mfa-config.js';
@@ -38,7 +39,7 @@ export interface AppConfig {
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
   };
-  /** DPoP (RFC 9449) sender-constrained tokens (src/auth/dpop/). */
+  /** DPoP (RFC 9449) sender-constrained tokens (src/dpop/). */
   readonly dpop: DpopSettings;
   /** PUBLIC_ORIGIN: the origin clients reach us at; undefined = taken from each request (src/config/dpop-settings.ts). */
   readonly publicOrigin: string | undefined;
@@ -91,6 +92,8 @@ export interface AppConfig {
   /** Outgoing mail, password reset and email verification (src/config/mail-config.ts). */
   readonly mail: MailConfig;
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
+  /** The external OpenID provider whose tokens are accepted; undefined = only our own tokens (OIDC_*). */
+  readonly oidc: OidcConfig | undefined;
   readonly swaggerEnabled: boolean;
   readonly logLevel: string;
   /** Secrets generated for this development run (names only), for the boot log. */

@@ -1,7 +1,7 @@
 import { ConfigError } from './config-error.js';
 import { readBool, readOptional, type Env } from './env-parsers.js';
 
-/** DPoP (RFC 9449) policy and the public origin proofs are checked against (src/auth/dpop/). */
+/** DPoP (RFC 9449) policy and the public origin proofs are checked against (src/dpop/). */
 export interface DpopSettings {
   /** DPOP_REQUIRED: every access token must be DPoP-bound, and login/refresh must carry a proof. */
   readonly required: boolean;

@@ -8,6 +8,7 @@ import { parseMailConfig } from './mail-config.js';
 import { parseMfaConfig } from './mfa-config.js';
 import { readBool, readEnum, readInt, readOptional, readString, type Env } from './env-parsers.js';
 import { parseCorsOrigins, parseTrustProxy } from './network-settings.js';
+import { parseOidcConfig } from './oidc-config.js';
 import { parseEcPrivateKey, parseEcPublicKeys, parseFieldKeys, parseKey32 } from './secret-rules.js';
 import { readSecret } from './secret-sources.js';
 import { parseSessionSettings } from './session-settings.js';
@@ -142,6 +143,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
     httpServer: parseHttpServerConfig(env),
     mail: parseMailConfig(env, nodeEnv),
     bootstrapAdmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    oidc: parseOidcConfig(env, production, issuer ?? 'urn:secure-nest-api:dev'),
     swaggerEnabled: readBool(env, 'SWAGGER_ENABLED', !production),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     generatedSecrets,

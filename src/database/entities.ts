@@ -8,6 +8,7 @@ import { RefreshToken } from '../auth/sessions/refresh-token.entity.js';
 import { Session } from '../auth/sessions/session.entity.js';
 import { NoteShare } from '../notes/note-share.entity.js';
 import { Note } from '../notes/note.entity.js';
+import { ExternalIdentity } from '../oidc/external-identity.entity.js';
 import { SecurityEventRecord } from '../security-events/security-event.entity.js';
 import { User } from '../users/user.entity.js';
 // generate:resource imports
@@ -30,6 +31,7 @@ export const ENTITIES: EntityClass[] = [
   ApiKey,
   AuditEvent,
   SecurityEventRecord,
+  ExternalIdentity,
   OneTimeToken,
   TotpFactor,
   RecoveryCode,

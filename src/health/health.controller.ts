@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LivenessView } from './liveness.view.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../access/access.decorators.js';
 import { NotAudited } from '../access/audited.decorator.js';
+import { ReadinessChecks } from './readiness-checks.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownHealthIndicator } from './shutdown.health.js';
 
@@ -25,6 +26,8 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: ShutdownHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly registered: ReadinessChecks,
   ) {}
 
   @ApiOperation({ summary: 'Liveness: the process answers' })
@@ -34,7 +37,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer and no shutdown is under way' })
+  @ApiOperation({
+    summary:
+      'Readiness: the database (and Redis, the OpenID provider’s keys, when configured) answer and no shutdown is under way',
+  })
   @Get('ready')
   @HealthCheck()
   ready() {
@@ -44,6 +50,12 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: 2000 }),
       // Redis only when REDIS_URL is set.
       ...(this.redis.configured ? [() => this.redis.pingCheck('redis')] : []),
+      // Checks other modules registered: the external OpenID provider's keys when OIDC_ISSUER is set (docs/oauth-oidc.md).
+      ...this.registered.list().map((registered) => async () => {
+        const indicator = this.indicators.check(registered.name);
+        const { up, details } = await registered.check();
+        return up ? indicator.up(details) : indicator.down(details);
+      }),
     ]);
   }
 }

@@ -14,7 +14,7 @@ function authFailureKind(req: Request): string {
   const route = routeTemplate(req);
   if (route === LOGIN_PATH) return 'login';
   if (route === REFRESH_PATH) return 'refresh';
-  // The scheme of the authenticator that refused it (`bearer`, `api_key`); none claimed the request: missing.
+  // The scheme of the authenticator that refused it (`bearer`, `api_key`, `oidc_bearer`); none claimed the request: missing.
   return credentialSchemeOf(req) ?? 'missing';
 }
 

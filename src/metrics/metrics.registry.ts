@@ -35,7 +35,7 @@ export class MetricsRegistry {
 
   readonly authFailures = new Counter({
     name: 'auth_failures_total',
-    help: 'Refused authentications (401), by kind: login, refresh, bearer, api_key or missing.',
+    help: 'Refused authentications (401), by kind: login, refresh, bearer, api_key, oidc_bearer or missing.',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });

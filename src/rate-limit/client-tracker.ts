@@ -17,9 +17,11 @@ export function credentialFingerprint(headers: Headers): string | undefined {
     .digest('hex');
 }
 
-/** The tracker of an authenticated caller: one bucket per user (all their sessions), one per API key. */
+/** The tracker of an authenticated caller: one bucket per user (all their sessions, local or provider), one per API key or provider client. */
 export function principalTracker(principal: Principal): string {
-  return principal.kind === 'user' ? `user:${principal.userId}` : `key:${principal.keyId}`;
+  if (principal.kind === 'apiKey') return `key:${principal.keyId}`;
+  if (principal.kind === 'client') return `client:${principal.userId}`;
+  return `user:${principal.userId}`;
 }
 
 /**

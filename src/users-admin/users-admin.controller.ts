@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { Audited } from '../access/audited.decorator.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, StepUp } from '../access/access.decorators.js';
-import { CurrentUser } from '../access/current-principal.decorator.js';
-import type { UserPrincipal } from '../access/principal.js';
+import { CurrentPerson } from '../access/current-principal.decorator.js';
+import type { ExternalUserPrincipal, UserPrincipal } from '../access/principal.js';
 import { PaginationQuery, type Page } from '../common/pagination.query.js';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
@@ -41,7 +41,7 @@ export class UsersAdminController {
   @StepUp()
   @Patch(':id')
   update(
-    @CurrentUser() actor: UserPrincipal,
+    @CurrentPerson() actor: UserPrincipal | ExternalUserPrincipal,
     @Param('id', uuidParam()) id: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserView> {

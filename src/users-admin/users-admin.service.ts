@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserPrincipal } from '../access/principal.js';
+import { ExternalIdentity } from '../oidc/external-identity.entity.js';
 import { SecurityChanges, type SecurityChange } from '../auth/sessions/security-change.js';
 import type { Page } from '../common/pagination.query.js';
 import { ProblemException } from '../http/problem.exception.js';
@@ -41,7 +42,7 @@ export class UsersAdminService {
     return toUserView(user);
   }
 
-  async update(actor: UserPrincipal, id: string, changes: UpdateUserDto): Promise<UserView> {
+  async update(actor: Pick<UserPrincipal, 'userId'>, id: string, changes: UpdateUserDto): Promise<UserView> {
     if (id === actor.userId && changes.role !== undefined) {
       throw new ProblemException(403, { detail: 'You cannot change your own role.' });
     }
@@ -49,6 +50,11 @@ export class UsersAdminService {
     if (outcome === 'not-found') throw notFound();
     if (outcome === 'last-admin') {
       throw new ProblemException(409, { detail: 'The last active admin cannot be demoted or disabled.' });
+    }
+    if (outcome === 'provider-role') {
+      throw new ProblemException(409, {
+        detail: 'This account signs in through the identity provider: its role comes from there (docs/oauth-oidc.md).',
+      });
     }
     if (outcome === 'conflict') {
       throw new ProblemException(409, { detail: 'The account changed while it was being updated; try again.' });
@@ -65,10 +71,10 @@ export class UsersAdminService {
    */
   private async applyUpdate(
     change: SecurityChange,
-    actor: UserPrincipal,
+    actor: Pick<UserPrincipal, 'userId'>,
     id: string,
     changes: UpdateUserDto,
-  ): Promise<User | 'not-found' | 'last-admin' | 'conflict'> {
+  ): Promise<User | 'not-found' | 'last-admin' | 'conflict' | 'provider-role'> {
     const { manager } = change;
     const target = await manager.findOne(User, { where: { id } });
     if (!target) return 'not-found';
@@ -76,6 +82,8 @@ export class UsersAdminService {
     const disabled = changes.disabled ?? target.disabled;
     const roleChanged = role !== target.role;
     const disabledChanged = disabled !== target.disabled;
+    // A provider account's role is read from its token at every request: a change here would do nothing.
+    if (roleChanged && (await manager.exists(ExternalIdentity, { where: { userId: id } }))) return 'provider-role';
     const losesAdmin = target.role === 'admin' && !target.disabled && (role !== 'admin' || disabled);
     if (losesAdmin && (await this.lockedActiveAdminCount(manager)) <= 1) return 'last-admin';
     if (!roleChanged && !disabledChanged) return target;

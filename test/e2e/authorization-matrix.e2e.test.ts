@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildOpenApiDocument } from '../../src/openapi/openapi.js';
 import { login, registerUser, strongPassword } from '../support/identity.js';
 import { enrolTotp, viaSupertest } from '../support/mfa.js';
+import { API_AUDIENCE, OidcTestProvider } from '../support/oidc-test-provider.js';
 import { OpenApiContract } from '../support/openapi-contract.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { ACTORS, MATRIX } from './matrix/authorization-matrix.table.js';
@@ -22,11 +23,19 @@ function assertSameRoutes(expected: readonly string[], actual: readonly string[]
 describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
   let t: TestApp;
   let ctx: MatrixContext;
+  let provider: OidcTestProvider;
   let contract: OpenApiContract;
 
   before(async () => {
     const adminPassword = strongPassword();
-    t = await startTestApp({ BOOTSTRAP_ADMIN_EMAIL: 'matrix-admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: adminPassword });
+    // A real OpenID provider for the external:user and external:client columns (docs/oauth-oidc.md).
+    provider = await OidcTestProvider.start();
+    t = await startTestApp({
+      BOOTSTRAP_ADMIN_EMAIL: 'matrix-admin@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
+      OIDC_ISSUER: provider.issuer,
+      OIDC_AUDIENCE: API_AUDIENCE,
+    });
     const person = async (name: string): Promise<Participant> => ({ ...(await registerUser(t, name)) });
     const [owner, reader, stranger, auditor, loginTarget, mfaTarget] = await Promise.all(
       ['owner', 'reader', 'stranger', 'auditor', 'target', 'mfa-target'].map(person),
@@ -56,16 +65,24 @@ describe('authorization matrix (BOLA / BFLA / BOPLA)', () => {
       'key:audit:read': await keyOf(auditor!, 'audit:read'),
       'key:metrics:read': await keyOf(admin, 'metrics:read'),
     };
+    const external = {
+      'external:user': (await provider.userTokens('matrix-external-user')).accessToken,
+      'external:client': await provider.clientToken('notes:read notes:write'),
+    };
     contract = new OpenApiContract(buildOpenApiDocument(t.app));
     ctx = {
       t,
       keys,
+      external,
       people: { owner: owner!, reader: reader!, stranger: stranger!, auditor: auditor!, admin },
       loginTarget: loginTarget!,
       mfaTarget: mfaTarget!,
     };
   });
-  after(async () => t.close());
+  after(async () => {
+    await t?.close();
+    await provider?.close();
+  });
 
   it('has one row per route of the OpenAPI document', () => {
     const document = buildOpenApiDocument(t.app);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, type JWK } from 'jose';
-import { DpopReplayCache } from '../../src/auth/dpop/dpop-replay-cache.js';
+import { DpopReplayCache } from '../../src/dpop/dpop-replay-cache.js';
 import { AccessTokenService } from '../../src/auth/tokens/access-token.service.js';
 import { StateStoreUnavailableError } from '../../src/shared-state/state-store-unavailable.error.js';
 import { portOf } from '../support/clients.js';
@@ -54,7 +54,7 @@ function assertProofRefused(res: { status: number; headers: Record<string, strin
 /**
  * DPoP (RFC 9449) end to end, real crypto on both sides (jose): a token bound to a client's key
  * is useless without that key. Every refusal below names the control it proves; each one was
- * seen failing with its check removed from src/auth/dpop/.
+ * seen failing with its check removed from src/dpop/.
  */
 describe('DPoP sender-constrained tokens', () => {
   let t: TestApp;

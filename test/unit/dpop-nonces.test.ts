@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { DPOP_NONCE_LIFETIME_SECONDS, DpopNonces } from '../../src/auth/dpop/dpop-nonces.js';
+import { DPOP_NONCE_LIFETIME_SECONDS, DpopNonces } from '../../src/dpop/dpop-nonces.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 
 const nonces = (pepper: Buffer) => new DpopNonces({ apiKeyPepper: pepper } as AppConfig);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Request } from 'express';
-import { normalisedTargetUri, requestTargetUri } from '../../src/auth/dpop/dpop-target-uri.js';
+import { normalisedTargetUri, requestTargetUri } from '../../src/dpop/dpop-target-uri.js';
 
 function request(originalUrl: string, host = 'api.example.com', protocol = 'https'): Request {
   return { originalUrl, host, protocol } as unknown as Request;

@@ -68,7 +68,7 @@ export class MfaLogin {
     return { mfaRequired: true, mfaToken, expiresIn: MFA_TOKEN_TTL_SECONDS };
   }
 
-  /** `dpopJkt`: the key of a DPoP proof sent with this step (src/auth/dpop/token-request-binding.ts): the tokens are bound to it. */
+  /** `dpopJkt`: the key of a DPoP proof sent with this step (src/dpop/token-request-binding.ts): the tokens are bound to it. */
   async verify(
     mfaToken: string,
     proof: SecondFactorProof,

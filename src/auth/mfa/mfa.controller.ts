@@ -8,7 +8,7 @@ import { AuthRateLimit } from '../../rate-limit/auth-rate-limit.decorator.js';
 import { Authenticated, MfaEnrolment, Public, StepUp } from '../../access/access.decorators.js';
 import { CurrentUser } from '../../access/current-principal.decorator.js';
 import type { UserPrincipal } from '../../access/principal.js';
-import { TokenRequestBinding } from '../dpop/token-request-binding.js';
+import { TokenRequestBinding } from '../../dpop/token-request-binding.js';
 import { TokenPairView } from '../dto/token-pair.view.js';
 import { RecoveryCodesView, TotpSetupView } from './dto/mfa-views.js';
 import { MfaVerifyDto } from './dto/mfa-verify.dto.js';

@@ -26,7 +26,7 @@ export class Session {
 
   /**
    * DPoP (RFC 9449 §5): the thumbprint of the key the session's tokens are bound to, or null for
-   * a Bearer session. A refresh must carry a proof signed by this key (src/auth/dpop/).
+   * a Bearer session. A refresh must carry a proof signed by this key (src/dpop/).
    */
   @Column({ type: 'varchar', length: 43, name: 'dpop_jkt', nullable: true })
   dpopJkt: string | null;

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { Public } from '../../access/access.decorators.js';
 import { Audited } from '../../access/audited.decorator.js';
-import { DPOP_ALGORITHMS } from '../dpop/dpop-algorithms.js';
+import { DPOP_ALGORITHMS } from '../../dpop/dpop-algorithms.js';
 
 /** RFC 8414 §2 members we publish (docs/oauth-oidc.md#our-issuer-metadata explains each). */
 export class AuthorizationServerMetadata {

@@ -5,7 +5,7 @@ import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { UsersService } from '../../users/users.service.js';
 import type { UserPrincipal } from '../../access/principal.js';
-import { AccessTokenBinding } from '../dpop/access-token-binding.js';
+import { AccessTokenBinding, boundJkt } from '../../dpop/access-token-binding.js';
 import type { AccessTokenClaims } from './access-token.service.js';
 import { JwtKeySet } from './jwt-key-set.js';
 import { acceptedKid } from './token-header-check.js';
@@ -21,13 +21,6 @@ const fromHeader = ExtractJwt.fromExtractors([
   ExtractJwt.fromAuthHeaderWithScheme('dpop'),
 ]);
 
-/** cnf.jkt (RFC 9449 §6.1): undefined when there is no cnf; null when there is one we cannot honour (refused). */
-function boundJkt(cnf: unknown): string | undefined | null {
-  if (cnf === undefined) return undefined;
-  if (cnf === null || typeof cnf !== 'object' || Array.isArray(cnf)) return null;
-  const jkt = (cnf as { jkt?: unknown }).jkt;
-  return typeof jkt === 'string' && /^[A-Za-z0-9_-]{43}$/.test(jkt) ? jkt : null;
-}
 const isMethodList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.length > 0 && value.length <= 4 && value.every(isString);
 

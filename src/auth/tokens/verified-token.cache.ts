@@ -16,7 +16,7 @@ export interface VerifiedClaims {
   readonly kid: string;
   /**
    * The DPoP key the token is bound to (cnf.jkt), undefined for a Bearer token. Only the binding
-   * is cached, never a proof: every request, cached or not, needs a fresh one (src/auth/dpop/).
+   * is cached, never a proof: every request, cached or not, needs a fresh one (src/dpop/).
    */
   readonly jkt: string | undefined;
 }

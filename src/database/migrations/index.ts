@@ -6,6 +6,7 @@ import { Audit1764460800000 } from './1764460800000-audit.js';
 import { SecurityEvents1764547200000 } from './1764547200000-security-events.js';
 import { SessionTokenVersion1764633600000 } from './1764633600000-session-token-version.js';
 import { AuditCorrelationId1764720000000 } from './1764720000000-audit-correlation-id.js';
+import { ExternalIdentities1764806400000 } from './1764806400000-external-identities.js';
 import { Mfa1764892800000 } from './1764892800000-mfa.js';
 import { AccountRecovery1764979200000 } from './1764979200000-account-recovery.js';
 import { SessionActivity1765065600000 } from './1765065600000-session-activity.js';
@@ -25,6 +26,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SecurityEvents1764547200000,
   SessionTokenVersion1764633600000,
   AuditCorrelationId1764720000000,
+  ExternalIdentities1764806400000,
   Mfa1764892800000,
   AccountRecovery1764979200000,
   SessionActivity1765065600000,

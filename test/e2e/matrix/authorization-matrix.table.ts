@@ -9,14 +9,21 @@
  * another user; auditor, admin: users with those roles who neither own nor share the object.
  * key:<scope>: an API key holding only that scope, owned by the owner (notes scopes), the
  * auditor (audit:read) or the admin (metrics:read): a key acts as its owner, within its scope.
+ * external:user: a user of the external OpenID provider (docs/oauth-oidc.md) with no mapped role, who
+ * neither owns nor shares the object; external:client: a machine client of that provider granted
+ * notes:read and notes:write, acting as its own account (it owns nothing of the owner's).
  */
 export const USER_ACTORS = ['owner', 'reader', 'stranger', 'auditor', 'admin'] as const;
 export const KEY_ACTORS = ['key:notes:read', 'key:notes:write', 'key:audit:read', 'key:metrics:read'] as const;
-export const ACTORS = ['anonymous', ...USER_ACTORS, ...KEY_ACTORS] as const;
+export const EXTERNAL_ACTORS = ['external:user', 'external:client'] as const;
+export const ACTORS = ['anonymous', ...USER_ACTORS, ...KEY_ACTORS, ...EXTERNAL_ACTORS] as const;
 export type Actor = (typeof ACTORS)[number];
 export type UserActor = (typeof USER_ACTORS)[number];
 export type KeyActor = (typeof KEY_ACTORS)[number];
+export type ExternalActor = (typeof EXTERNAL_ACTORS)[number];
 export type Expectations = Readonly<Record<Actor, number>>;
+/** A row before the external actors' cells are added (see EXTERNAL below). */
+type BaseExpectations = Omit<Expectations, ExternalActor>;
 
 const keys = (status: number) => ({
   'key:notes:read': status,
@@ -26,7 +33,7 @@ const keys = (status: number) => ({
 });
 
 /** Same status for every user; keys get `key` (public routes ignore keys, others refuse them). */
-const every = (status: number, anonymous = status, key = anonymous === status ? status : 403): Expectations => ({
+const every = (status: number, anonymous = status, key = anonymous === status ? status : 403): BaseExpectations => ({
   anonymous,
   owner: status,
   reader: status,
@@ -36,7 +43,7 @@ const every = (status: number, anonymous = status, key = anonymous === status ? 
   ...keys(key),
 });
 
-const adminOnly: Expectations = {
+const adminOnly: BaseExpectations = {
   anonymous: 401,
   owner: 403,
   reader: 403,
@@ -45,7 +52,7 @@ const adminOnly: Expectations = {
   admin: 200,
   ...keys(403),
 };
-const ownerOnly = (status: number, others: number): Expectations => ({
+const ownerOnly = (status: number, others: number): BaseExpectations => ({
   anonymous: 401,
   owner: status,
   reader: others,
@@ -54,19 +61,22 @@ const ownerOnly = (status: number, others: number): Expectations => ({
   admin: others,
   ...keys(403),
 });
-const withKeys = (expectations: Omit<Expectations, KeyActor>, granted: Partial<Record<KeyActor, number>>): Expectations => ({
+const withKeys = (
+  expectations: Omit<BaseExpectations, KeyActor>,
+  granted: Partial<Record<KeyActor, number>>,
+): BaseExpectations => ({
   ...expectations,
   ...keys(403),
   ...granted,
 });
 
 /** Auditors and admins, and keys with audit:read (docs/http-contract.md#audit-events). */
-const auditorsOnly: Expectations = withKeys(
+const auditorsOnly: BaseExpectations = withKeys(
   { anonymous: 401, owner: 403, reader: 403, stranger: 403, auditor: 200, admin: 200 },
   { 'key:audit:read': 200 },
 );
 
-export const MATRIX: Readonly<Record<string, Expectations>> = {
+const BASE: Readonly<Record<string, BaseExpectations>> = {
   'GET /health/live': every(200),
   'GET /health/ready': every(200),
   'GET /.well-known/jwks.json': every(200),
@@ -135,3 +145,64 @@ export const MATRIX: Readonly<Record<string, Expectations>> = {
   'GET /api/v1/security-events': auditorsOnly,
   // generate:resource rows
 };
+
+/**
+ * [external:user, external:client] per route. The provider's user is a bearer user without local
+ * session, password or keys (those routes answer 403); its client is authorized like an API key.
+ */
+const EXTERNAL: Readonly<Record<string, readonly [number, number]>> = {
+  'GET /health/live': [200, 200],
+  'GET /health/ready': [200, 200],
+  'GET /.well-known/jwks.json': [200, 200],
+  'GET /.well-known/oauth-authorization-server': [200, 200],
+  'POST /api/v1/auth/register': [201, 201],
+  'POST /api/v1/auth/login': [200, 200],
+  'POST /api/v1/auth/refresh': [200, 200],
+  'POST /api/v1/auth/password-reset/request': [202, 202],
+  'POST /api/v1/auth/password-reset/confirm': [204, 204],
+  'POST /api/v1/auth/verify-email': [204, 204],
+  'POST /api/v1/auth/verify-email/resend': [202, 202],
+  'POST /api/v1/auth/logout': [403, 403],
+  'GET /api/v1/auth/me': [403, 403],
+  'PATCH /api/v1/auth/me': [403, 403],
+  'POST /api/v1/auth/change-password': [403, 403],
+  'GET /api/v1/users': [403, 403],
+  'GET /api/v1/users/{id}': [403, 403],
+  'PATCH /api/v1/users/{id}': [403, 403],
+  // Second factors, re-authentication and sessions of a provider account live at the provider.
+  'POST /api/v1/auth/mfa/totp/setup': [403, 403],
+  'POST /api/v1/auth/mfa/totp/confirm': [403, 403],
+  'DELETE /api/v1/auth/mfa/totp': [403, 403],
+  'POST /api/v1/auth/mfa/verify': [200, 200],
+  'POST /api/v1/auth/reauthenticate': [403, 403],
+  'DELETE /api/v1/users/{id}/mfa': [403, 403],
+  'GET /api/v1/auth/sessions': [403, 403],
+  'DELETE /api/v1/auth/sessions/{id}': [403, 403],
+  'DELETE /api/v1/users/{id}/sessions': [403, 403],
+  'POST /api/v1/notes': [201, 201],
+  'GET /api/v1/notes': [200, 200],
+  'GET /api/v1/notes/{id}': [404, 404],
+  'PATCH /api/v1/notes/{id}': [404, 404],
+  'DELETE /api/v1/notes/{id}': [404, 403],
+  'POST /api/v1/notes/{id}/shares': [404, 403],
+  'DELETE /api/v1/notes/{id}/shares/{userId}': [404, 403],
+  'POST /api/v1/api-keys': [403, 403],
+  'GET /api/v1/api-keys': [403, 403],
+  'GET /api/v1/api-keys/{id}': [403, 403],
+  'POST /api/v1/api-keys/{id}/rotate': [403, 403],
+  'DELETE /api/v1/api-keys/{id}': [403, 403],
+  'GET /metrics': [403, 403],
+  'GET /api/v1/audit-events': [403, 403],
+  'GET /api/v1/audit-events/verify': [403, 403],
+  'GET /api/v1/security-events': [403, 403],
+  // generate:resource external
+};
+
+export const MATRIX: Readonly<Record<string, Expectations>> = Object.fromEntries(
+  Object.entries(BASE).map(([route, expectations]) => {
+    const external = EXTERNAL[route];
+    if (external === undefined)
+      throw new Error(`authorization matrix: ${route} has no EXTERNAL entry (external:user, external:client)`);
+    return [route, { ...expectations, 'external:user': external[0], 'external:client': external[1] }];
+  }),
+);

@@ -6,7 +6,7 @@ import { MailQueue } from '../../../src/mail/mail-queue.js';
 import { login, registerUser, strongPassword } from '../../support/identity.js';
 import { enrolTotp, nextProof, viaSupertest } from '../../support/mfa.js';
 import type { TestApp } from '../../support/test-app.js';
-import type { Actor, KeyActor, UserActor } from './authorization-matrix.table.js';
+import { USER_ACTORS, type Actor, type ExternalActor, type KeyActor, type UserActor } from './authorization-matrix.table.js';
 
 /** A user taking part in the matrix; the password changes when the change-password cell runs. */
 export interface Participant {
@@ -20,6 +20,8 @@ export interface MatrixContext {
   readonly people: Readonly<Record<UserActor, Participant>>;
   /** One API key per key actor (see the table's header comment for their owners). */
   readonly keys: Readonly<Record<KeyActor, string>>;
+  /** Access tokens of the external OpenID provider's user and client (they outlive the suite). */
+  readonly external: Readonly<Record<ExternalActor, string>>;
   /** An account used as the object of login/refresh, so those cells never disturb the actors. */
   readonly loginTarget: Participant;
   /** An account with a second factor, the object of the MFA login step's cells. */
@@ -96,7 +98,7 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'PATCH /api/v1/auth/me': async (ctx, _a, auth) =>
     auth(ctx.t.http.patch('/api/v1/auth/me')).send({ displayName: 'Renamed in matrix' }),
   'POST /api/v1/auth/change-password': async (ctx, actor, auth) => {
-    const person = actor === 'anonymous' || actor.startsWith('key:') ? ctx.people.owner : ctx.people[actor as UserActor];
+    const person = (USER_ACTORS as readonly string[]).includes(actor) ? ctx.people[actor as UserActor] : ctx.people.owner;
     const newPassword = strongPassword();
     const res = await auth(ctx.t.http.post('/api/v1/auth/change-password')).send({
       currentPassword: person.password,
@@ -216,6 +218,9 @@ export async function runCell(ctx: MatrixContext, route: string, actor: Actor): 
   if (actor.startsWith('key:')) {
     const key = ctx.keys[actor as KeyActor];
     auth = (test) => test.set('X-API-Key', key);
+  } else if (actor.startsWith('external:')) {
+    const token = ctx.external[actor as ExternalActor];
+    auth = (test) => test.set('Authorization', `Bearer ${token}`);
   } else if (actor !== 'anonymous') {
     const token = await tokenOf(ctx, actor as UserActor);
     auth = (test) => test.set('Authorization', `Bearer ${token}`);

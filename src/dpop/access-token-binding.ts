@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { ProblemException } from '../../http/problem.exception.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ProblemException } from '../http/problem.exception.js';
 import { DPOP_ALGS_PARAM } from './dpop-algorithms.js';
 import { DpopNonces } from './dpop-nonces.js';
 import { DpopProofError, resourceProblem } from './dpop-proof.error.js';
@@ -13,14 +13,31 @@ export function authorizationScheme(req: Request): 'bearer' | 'dpop' | undefined
   return scheme === 'bearer' || scheme === 'dpop' ? scheme : undefined;
 }
 
+/**
+ * The key thumbprint an access token is bound to, from its `cnf` claim (RFC 7800, RFC 9449 §6.1):
+ * undefined when there is no `cnf` (an unbound token); null when there is one we cannot honour,
+ * and the token must be refused: not an object, no well-formed `jkt`, or any other confirmation
+ * method (an mTLS certificate thumbprint `x5t#S256`, RFC 8705, or a `jwk`), which nothing here can
+ * verify. Ignoring one would turn a sender-constrained token into a bearer token.
+ */
+export function boundJkt(cnf: unknown): string | undefined | null {
+  if (cnf === undefined) return undefined;
+  if (cnf === null || typeof cnf !== 'object' || Array.isArray(cnf)) return null;
+  const members = Object.keys(cnf);
+  if (members.length !== 1 || members[0] !== 'jkt') return null;
+  const jkt = (cnf as { jkt?: unknown }).jkt;
+  return typeof jkt === 'string' && /^[A-Za-z0-9_-]{43}$/.test(jkt) ? jkt : null;
+}
+
 const refused = (challenge: string, detail: string) =>
   new ProblemException(401, { detail, headers: { 'WWW-Authenticate': challenge } });
 
 /**
  * Sender-constrained access tokens at a protected resource (RFC 9449 §7). Call it for every
- * request with a verified access token, after its signature and claims passed, with the jkt the
- * token is bound to (its `cnf.jkt`, undefined when unbound), on every path (the verified-token
- * fast path included): it decides from the request alone, every time.
+ * request with a verified access token, ours (src/auth/tokens/jwt.strategy.ts) or the external
+ * provider's (src/oidc/external-token.authenticator.ts), after its signature and claims passed,
+ * with the jkt the token is bound to (boundJkt of its `cnf`, undefined when unbound), on every
+ * path (the verified-token fast path included): it decides from the request alone, every time.
  *
  * - a bound token is accepted only as `Authorization: DPoP <token>` with a fresh proof, signed
  *   by the bound key, for this method and URL, hashing this token (DpopProofVerifier);

@@ -1,4 +1,4 @@
-import { ProblemException } from '../../http/problem.exception.js';
+import { ProblemException } from '../http/problem.exception.js';
 import { DPOP_ALGS_PARAM } from './dpop-algorithms.js';
 
 /** The RFC 9449 error codes a proof check can end with. */

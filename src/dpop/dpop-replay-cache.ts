@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { STATE_STORE, type StateStore } from '../../shared-state/state-store.js';
+import { STATE_STORE, type StateStore } from '../shared-state/state-store.js';
 
 /**
  * The `jti` of every DPoP proof accepted within its acceptance window (RFC 9449 §11.1), in the

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /** How long a nonce we issued is accepted (RFC 9449 §9: the server decides). */
 export const DPOP_NONCE_LIFETIME_SECONDS = 300;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DpopNonces } from './dpop-nonces.js';
 import { DpopProofError, tokenRequestProblem } from './dpop-proof.error.js';
 import { DpopProofVerifier } from './dpop-proof.verifier.js';

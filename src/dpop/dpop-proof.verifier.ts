@@ -2,14 +2,19 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { EmbeddedJWK, calculateJwkThumbprint, decodeProtectedHeader, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { CLOCK_TOLERANCE_SECONDS } from '../tokens/token-time-window.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DPOP_ALGORITHMS, PRIVATE_JWK_MEMBERS } from './dpop-algorithms.js';
 import { DpopNonces } from './dpop-nonces.js';
 import { DpopProofError } from './dpop-proof.error.js';
 import { DpopReplayCache } from './dpop-replay-cache.js';
 import { normalisedTargetUri, requestTargetUri } from './dpop-target-uri.js';
 
+/**
+ * Clock skew tolerated between the client that made a proof and us, either side of its iat: the
+ * same 5 s as for our own access tokens (src/auth/tokens/token-time-window.ts), stated here
+ * because this folder sits below src/auth/ (it serves the external provider's tokens too).
+ */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 /** A proof is accepted this long after its iat (plus the clock tolerance either side). */
 export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
 /** A replayed jti must be caught for as long as its proof could still pass the iat check. */
