@@ -132,7 +132,10 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
     return auth(ctx.t.http.post('/api/v1/auth/mfa/verify')).send({ mfaToken: first.body.mfaToken, ...nextProof(email) });
   },
   'POST /api/v1/auth/reauthenticate': async (ctx, actor, auth) => {
-    const person = ctx.people[actor === 'anonymous' || actor.startsWith('key:') ? 'owner' : (actor as UserActor)];
+    const person =
+      ctx.people[
+        actor === 'anonymous' || actor.startsWith('key:') || actor.startsWith('external:') ? 'owner' : (actor as UserActor)
+      ];
     const proof = actor === 'admin' ? nextProof(person.email) : {};
     return auth(ctx.t.http.post('/api/v1/auth/reauthenticate')).send({ password: person.password, ...proof });
   },
