@@ -40,6 +40,12 @@ export interface ExternalUserPrincipal {
   readonly issuer: string;
   readonly subject: string;
   readonly tokenExpiresAt: number;
+  /**
+   * How the person signed in at the provider (its `amr` and `auth_time`): what MFA_REQUIRED_ROLES
+   * and step-up hold a provider account to, since its second factor lives there (src/auth/mfa/).
+   */
+  readonly secondFactor: boolean;
+  readonly authTime: number | undefined;
 }
 
 /**

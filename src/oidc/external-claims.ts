@@ -73,3 +73,32 @@ export function scopesOf(claims: JWTPayload): Scope[] {
   const granted = typeof raw === 'string' ? raw.split(' ') : Array.isArray(raw) ? raw : [];
   return SCOPES.filter((scope) => granted.includes(scope));
 }
+
+/** How the person signed in at the provider, as far as its access token says. */
+export interface ProviderSignIn {
+  /** The token's `amr` (RFC 8176) names a factor beyond a password. */
+  readonly secondFactor: boolean;
+  /** `auth_time` (seconds), when the provider puts it in access tokens (RFC 9068 §2.2.1); else undefined. */
+  readonly authTime: number | undefined;
+}
+
+/**
+ * RFC 8176 methods that show a second factor: `mfa` itself, a one-time code (`otp`, `sms`), a
+ * hardware or software key (`hwk`, `swk`, WebAuthn and passkeys), a smart card (`sc`). Biometrics
+ * alone are left out: a provider that uses one as a second factor also says `mfa`.
+ */
+const SECOND_FACTOR_METHODS = new Set(['mfa', 'otp', 'sms', 'hwk', 'swk', 'sc']);
+const MAX_AMR_ENTRIES = 16;
+
+/** Reads `amr` and `auth_time` of a verified token; anything malformed counts as absent (fail closed). */
+export function providerSignInOf(claims: JWTPayload, nowSeconds: number, clockToleranceSeconds: number): ProviderSignIn {
+  const amr = Array.isArray(claims.amr) && claims.amr.length <= MAX_AMR_ENTRIES ? claims.amr : [];
+  const secondFactor = amr.some((method) => typeof method === 'string' && SECOND_FACTOR_METHODS.has(method));
+  const authTime = claims.auth_time;
+  const validAuthTime =
+    typeof authTime === 'number' &&
+    Number.isSafeInteger(authTime) &&
+    authTime > 0 &&
+    authTime <= nowSeconds + clockToleranceSeconds;
+  return { secondFactor, authTime: validAuthTime ? authTime : undefined };
+}

@@ -4,8 +4,8 @@ import type { ClientPrincipal, ExternalUserPrincipal } from '../access/principal
 import { AccessTokenBinding, boundJkt } from '../dpop/access-token-binding.js';
 import { UsersService } from '../users/users.service.js';
 import { ExternalAccountsService } from './external-accounts.service.js';
-import { externalCallerOf } from './external-claims.js';
-import { ExternalTokenVerifier } from './external-token.verifier.js';
+import { externalCallerOf, providerSignInOf } from './external-claims.js';
+import { EXTERNAL_CLOCK_TOLERANCE_SECONDS, ExternalTokenVerifier } from './external-token.verifier.js';
 
 export type ExternalAuthentication =
   { readonly ok: true; readonly principal: ExternalUserPrincipal | ClientPrincipal } | { readonly ok: false };
@@ -75,6 +75,7 @@ export class ExternalTokenAuthenticator {
         issuer,
         subject: caller.subject,
         tokenExpiresAt: claims.exp!,
+        ...providerSignInOf(claims, Math.floor(Date.now() / 1000), EXTERNAL_CLOCK_TOLERANCE_SECONDS),
       },
     };
   }

@@ -149,6 +149,8 @@ describe('Resource server for an external OpenID provider', () => {
 
   it('maps provider roles at every request: a role removed at the provider counts at the next token', async () => {
     provider.roles.set('dave', ['api-admin', 'unrelated']);
+    // An admin role needs a second factor (MFA_REQUIRED_ROLES): dave signed in with one.
+    provider.amr.set('dave', ['pwd', 'otp']);
     const asAdmin = await provider.userTokens('dave');
     assert.equal((await get('/api/v1/users', asAdmin.accessToken)).status, 200);
     provider.roles.set('dave', ['api-auditor']);
@@ -181,6 +183,7 @@ describe('Resource server for an external OpenID provider', () => {
 
   it('lets a provider admin administer accounts, and refuses a local role change for a provider account', async () => {
     provider.roles.set('olga', ['api-admin']);
+    provider.amr.set('olga', ['pwd', 'hwk']);
     const olga = (await provider.userTokens('olga')).accessToken;
     const paul = (await provider.userTokens('paul')).accessToken;
     assert.equal((await notesWith(paul)).status, 200);
@@ -215,6 +218,47 @@ describe('Resource server for an external OpenID provider', () => {
     assert.match(promote.body.detail, /identity provider/);
     const [row] = await query('SELECT role FROM users WHERE id = $1', [paulAccount!.user_id]);
     assert.equal(row.role, 'user');
+  });
+
+  it('holds a provider admin to MFA_REQUIRED_ROLES by its amr, and to step-up by its auth_time', async () => {
+    provider.roles.set('quinn', ['api-admin']);
+    const rita = await provider.userTokens('rita');
+    assert.equal((await notesWith(rita.accessToken)).status, 200);
+    const [ritaAccount] = await identities('rita');
+    const disable = (token: string, disabled: boolean) =>
+      t.http
+        .patch(`/api/v1/users/${ritaAccount!.user_id}`)
+        .set(...bearer(token))
+        .send({ disabled });
+
+    // Signed in with a password alone (or a provider that does not say): an admin reaches nothing.
+    provider.amr.set('quinn', ['pwd']);
+    const passwordOnly = (await provider.userTokens('quinn')).accessToken;
+    const refused = await get('/api/v1/users', passwordOnly);
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.detail, /multi-factor authentication/);
+    assert.equal((await disable(passwordOnly, true)).status, 403);
+
+    // With a second factor, but a sign-in older than STEP_UP_MAX_AGE: reads work, a sensitive change is a 401.
+    provider.amr.set('quinn', ['pwd', 'otp']);
+    provider.authTimes.set('quinn', Math.floor(Date.now() / 1000) - 3600);
+    const stale = (await provider.userTokens('quinn')).accessToken;
+    assert.equal((await get('/api/v1/users', stale)).status, 200);
+    const stepUp = await disable(stale, true);
+    assert.equal(stepUp.status, 401);
+    assert.match(stepUp.headers['www-authenticate']!, /error="insufficient_user_authentication".*max_age=600/);
+    assert.match(stepUp.body.detail, /identity provider/);
+    // A token that does not say when the person signed in cannot show a recent sign-in.
+    provider.authTimes.set('quinn', null);
+    assert.equal((await disable((await provider.userTokens('quinn')).accessToken, true)).status, 401);
+    assert.equal((await notesWith(rita.accessToken)).status, 200, 'nothing changed');
+
+    // A fresh sign-in with a second factor: the change goes through.
+    provider.authTimes.delete('quinn');
+    const fresh = (await provider.userTokens('quinn')).accessToken;
+    assert.equal((await disable(fresh, true)).status, 200);
+    assert.equal((await notesWith(rita.accessToken)).status, 401);
+    assert.equal((await disable(fresh, false)).status, 200);
   });
 
   it('answers local password routes for provider accounts with a clear problem', async () => {

@@ -33,6 +33,10 @@ export class OidcTestProvider {
   /** Provider role names per account id, put in `realm_access.roles` (Keycloak's shape). */
   readonly roles = new Map<string, string[]>();
   readonly emails = new Map<string, string>();
+  /** `amr` (RFC 8176) per account id, as a provider that says how its users signed in puts it in access tokens. */
+  readonly amr = new Map<string, string[]>();
+  /** `auth_time` per account id when the test sets it (an old sign-in); otherwise the token's issue time, as after a fresh login. */
+  readonly authTimes = new Map<string, number | null>();
   /** Requests for the JWKS since start: what a `kid` flood costs the provider. */
   jwksRequests = 0;
   signing: AccessTokenSigning = { alg: 'RS256' };
@@ -242,12 +246,20 @@ export class OidcTestProvider {
           },
         },
       },
-      // What a real provider adds to access tokens: roles (here in Keycloak's shape) and the email.
+      // What a real provider adds to access tokens: roles (here in Keycloak's shape), the email, and
+      // for a person how and when they signed in (amr, auth_time; RFC 9068 §2.2.1).
       extraTokenClaims: (_ctx, token) => {
-        const id = 'accountId' in token && typeof token.accountId === 'string' ? token.accountId : token.clientId;
+        const accountId = 'accountId' in token && typeof token.accountId === 'string' ? token.accountId : undefined;
+        const id = accountId ?? token.clientId;
         if (id === undefined) return undefined;
         const email = this.emails.get(id);
-        return { realm_access: { roles: this.roles.get(id) ?? [] }, ...(email ? { email, name: `Test ${id}` } : {}) };
+        const authTime = this.authTimes.has(id) ? this.authTimes.get(id) : Math.floor(Date.now() / 1000);
+        return {
+          realm_access: { roles: this.roles.get(id) ?? [] },
+          ...(email ? { email, name: `Test ${id}` } : {}),
+          ...(accountId !== undefined && this.amr.has(id) ? { amr: this.amr.get(id) } : {}),
+          ...(accountId !== undefined && authTime !== null ? { auth_time: authTime } : {}),
+        };
       },
     });
     this.handler = this.provider.callback();

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { MFA_ENROLMENT_KEY, STEP_UP_KEY } from '../../access/access.decorators.js';
-import { principalOf } from '../../access/principal.js';
+import { principalOf, type ExternalUserPrincipal } from '../../access/principal.js';
 import { StepUpCheck } from './step-up.js';
 
 interface MfaRule {
@@ -16,8 +16,9 @@ interface MfaRule {
 const rules = new WeakMap<Function, Map<Function, MfaRule>>();
 
 /**
- * Runs after authentication and authorization (APP_GUARD), for bearer users only (API keys never
- * reach the routes concerned: enrolment and sensitive actions take a user's bearer token):
+ * Runs after authentication and authorization (APP_GUARD), for people only, local or of the
+ * external provider (API keys and machine clients never reach the routes concerned: enrolment and
+ * sensitive actions take a person's bearer token):
  * 1. MFA_REQUIRED_ROLES (ASVS 6.3.3): a user of such a role whose token has no `otp` in `amr` —
  *    they have no second factor yet — reaches only the routes marked @MfaEnrolment(); everything
  *    else is a 403 that says what to do. Their role is read fresh on every request (the strategy).
@@ -33,6 +34,8 @@ export class MfaPolicyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const principal = principalOf(context.switchToHttp().getRequest<Request>());
+    if (principal?.kind === 'externalUser')
+      return this.providerAccount(principal, this.ruleOf(context.getHandler(), context.getClass()));
     if (principal?.kind !== 'user') return true;
     const rule = this.ruleOf(context.getHandler(), context.getClass());
     const passedSecondFactor = principal.amr.includes('otp');
@@ -44,6 +47,24 @@ export class MfaPolicyGuard implements CanActivate {
       });
     }
     if (rule.stepUp) await this.stepUp.require(principal);
+    return true;
+  }
+
+  /**
+   * A person of the external provider: their factors and their sign-in live there, so the same two
+   * rules read its token. A role in MFA_REQUIRED_ROLES needs a second factor in `amr`; there is
+   * nothing to enrol here, so every route is a 403 that says to sign in with one. Step-up needs a
+   * recent `auth_time` (none: refused); the way back is a new sign-in at the provider (RFC 9470).
+   */
+  private providerAccount(principal: ExternalUserPrincipal, rule: MfaRule): boolean {
+    if (!principal.secondFactor && this.config.mfa.requiredRoles.includes(principal.role)) {
+      throw new ProblemException(403, {
+        detail:
+          `Your role (${principal.role}) requires multi-factor authentication: sign in at the identity ` +
+          'provider with a second factor (its token must say so in amr), then retry with the new token.',
+      });
+    }
+    if (rule.stepUp) this.stepUp.requireAtProvider(principal);
     return true;
   }
 

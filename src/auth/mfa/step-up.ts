@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ProblemException } from '../../http/problem.exception.js';
-import type { UserPrincipal } from '../../access/principal.js';
+import type { ExternalUserPrincipal, UserPrincipal } from '../../access/principal.js';
 import { SecondFactor } from './second-factor.service.js';
 
 /**
@@ -25,13 +25,34 @@ export class StepUpCheck {
     const needsFactor = !principal.amr.includes('otp') && (await this.secondFactor.isEnabled(principal.userId));
     if (age <= maxAge && !needsFactor) return;
     const what = needsFactor ? 'with your second factor' : `within the last ${maxAge} seconds`;
-    throw new ProblemException(401, {
-      detail: `This action needs a recent authentication ${what}: POST /api/v1/auth/reauthenticate, then retry with the new token.`,
-      headers: {
-        'WWW-Authenticate':
-          'Bearer realm="api", error="insufficient_user_authentication", ' +
-          `error_description="A recent authentication is required", max_age=${maxAge}`,
-      },
-    });
+    throw insufficientAuthentication(
+      maxAge,
+      `This action needs a recent authentication ${what}: POST /api/v1/auth/reauthenticate, then retry with the new token.`,
+    );
   }
+
+  /**
+   * A provider account signed in at the provider: its token's `auth_time` must be within
+   * STEP_UP_MAX_AGE. A token without one cannot show a recent sign-in and is refused; the client
+   * signs in again at the provider with `max_age` (the challenge carries it, RFC 9470 §3).
+   */
+  requireAtProvider(principal: ExternalUserPrincipal): void {
+    const maxAge = this.config.mfa.stepUpMaxAgeSeconds;
+    if (principal.authTime !== undefined && Math.floor(Date.now() / 1000) - principal.authTime <= maxAge) return;
+    throw insufficientAuthentication(
+      maxAge,
+      `This action needs a sign-in at the identity provider within the last ${maxAge} seconds: sign in there again, then retry with the new token.`,
+    );
+  }
+}
+
+function insufficientAuthentication(maxAge: number, detail: string): ProblemException {
+  return new ProblemException(401, {
+    detail,
+    headers: {
+      'WWW-Authenticate':
+        'Bearer realm="api", error="insufficient_user_authentication", ' +
+        `error_description="A recent authentication is required", max_age=${maxAge}`,
+    },
+  });
 }
