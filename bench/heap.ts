@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { summariseHeapSnapshot } from './heap-summary.js';
  * and secrets, SQLite in a temporary directory), measured idle after a warm-up: fixtures created
  * through the API (logins, registration, API keys, a note), then 2 s of closed-loop load on each
  * route the benchmark measures. Then full GCs (--expose-gc) and V8's used heap size, which is
- * the live heap a major GC has to mark; a heap snapshot in bench/results/ and its summary
+ * the live heap a major GC has to mark; a heap snapshot in the temporary directory and its summary
  * (bench/heap-summary.ts). Not CPU-bound: the figures do not depend on the machine's load.
  * The password-strength worker thread (zxcvbn) is a separate V8 isolate: not in these figures.
  */
@@ -30,8 +30,6 @@ const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-heap-'));
-  const resultsDir = join(repo, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
   const admin = { email: 'bench-admin@example.com', password: randomPassword() };
   const port = await freePort();
   const app = startNode({
@@ -75,7 +73,9 @@ async function main(): Promise<void> {
     ];
     for (const shape of shapes) await closedLoop(shape, 8, 2, app.pid);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const file = snapshot ? join(resultsDir, `${stamp}.heapsnapshot`) : undefined;
+    // Not under bench/results: a snapshot holds every string of the app, doc paths included,
+    // which the docs-integrity test (it reads every file of the tree) would take for citations.
+    const file = snapshot ? join(tmpdir(), `bench-heap-${stamp}.heapsnapshot`) : undefined;
     const warm = await measure(file);
     const row = (label: string, r: HeapReport) =>
       `${label.padEnd(28)} used heap ${mb(r.usedHeapSize).padStart(9)}  (old ${mb(r.spaces.old_space ?? 0)}, code ${mb(r.spaces.code_space ?? 0)}, ` +
