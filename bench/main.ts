@@ -4,17 +4,17 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { generateSecrets } from '../src/config/secret-generator.js';
+import { APP_SETTINGS, appEnvironment } from './app-env.js';
 import { createFixtures, fetchMetrics, histogram, randomPassword, type Fixtures } from './fixtures.js';
 import { closedLoop, loginFlood, openLoop, type RequestShape } from './load.js';
 import { canPin, freePort, pinSelf, startNode, waitUntilServing, type NodeProcess } from './processes.js';
 import { summariseProfile, type CpuProfile } from './profile-summary.js';
-import { printReport, summarise, type Measurements, type RunInfo, type Settings } from './report.js';
+import { isReference, printReport, summarise, type Measurements, type RunInfo, type Settings } from './report.js';
 
 /**
  * `npm run bench [-- --quick] [-- --pg] [-- --cpu-prof]`: the performance benchmark
- * (docs/performance.md). Builds are done by the npm script; this starts an unsecured NestJS
- * reference app and the real app in production mode, measures them interleaved over several
+ * (docs/performance.md). Builds are done by the npm script; this starts two unsecured NestJS
+ * reference apps (Express, the yardstick of every ratio, and Fastify) and the real app in production mode, measures them interleaved over several
  * rounds, prints a table and writes bench/results/<timestamp>.json. Every phase has a fixed
  * duration and a watchdog ends the whole run, so it always stops by itself.
  */
@@ -49,27 +49,6 @@ const settings: Settings = quick
       loginConnections: 8,
       probeRate: 50,
     };
-
-/** What the app runs with besides its secrets: limits raised so the run measures work, not 429s. */
-const APP_SETTINGS: Readonly<Record<string, string>> = {
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  JWT_ISSUER: 'https://bench.example.com',
-  JWT_AUDIENCE: 'https://bench.example.com/api',
-  // Longer than the whole run, so the one token made at the start stays valid.
-  JWT_ACCESS_TTL: '7200',
-  THROTTLE_DEFAULT_LIMIT: '1000000000',
-  THROTTLE_AUTH_LIMIT: '1000000000',
-  // Intrusion detection stays on (its middleware and counters are part of the cost); only the
-  // threshold is out of reach, so a stray refusal can never block the load generator.
-  IDS_ENABLED: 'true',
-  IDS_BLOCK_THRESHOLD: '1000000',
-  // The login flood runs 8 logins of one account at once. The lockout counts an attempt before
-  // its password is verified, so more in flight than LOGIN_MAX_FAILURES are refused like wrong
-  // guesses (docs/authentication.md): the budget is raised so the flood measures hashing, not that.
-  LOGIN_MAX_FAILURES: '1000',
-  LOG_LEVEL: 'warn',
-};
 
 const WATCHDOG_MS = (quick ? 4 : 40) * 60_000;
 const cleanups: (() => Promise<void>)[] = [];
@@ -127,17 +106,9 @@ async function main(): Promise<void> {
 
   const databaseUrl = usePostgres ? await createPostgresDatabase() : `sqlite:${join(work, 'bench.sqlite')}`;
   const admin = { email: 'bench-admin@example.com', password: randomPassword() };
-  const [appPort, referencePort] = [await freePort(), await freePort()];
+  const [appPort, referencePort, fastifyPort] = [await freePort(), await freePort(), await freePort()];
   const appEntry = requireBuilt(join(repo, 'dist', 'main.js'));
-  const appEnv = {
-    ...APP_SETTINGS,
-    PORT: String(appPort),
-    DATABASE_URL: databaseUrl,
-    BOOTSTRAP_ADMIN_EMAIL: admin.email,
-    BOOTSTRAP_ADMIN_PASSWORD: admin.password,
-    // The same generator as `npm run cli -- generate-secrets`.
-    ...generateSecrets(),
-  };
+  const appEnv = appEnvironment({ port: appPort, databaseUrl, admin });
 
   const reference = startNode({
     name: 'reference app',
@@ -147,6 +118,14 @@ async function main(): Promise<void> {
     core: serverCore,
   });
   cleanups.push(() => reference.stop());
+  const fastifyReference = startNode({
+    name: 'Fastify reference app',
+    args: [requireBuilt(join(repo, 'build', 'bench', 'reference-fastify-app.js'))],
+    env: { NODE_ENV: 'production', PORT: String(fastifyPort) },
+    logFile: join(work, 'reference-fastify.log'),
+    core: serverCore,
+  });
+  cleanups.push(() => fastifyReference.stop());
   const app: NodeProcess = startNode({
     name: 'app',
     args: cpuProf ? [join(repo, 'build', 'bench', 'profiled-server.js')] : [appEntry],
@@ -159,7 +138,9 @@ async function main(): Promise<void> {
 
   const appBase = `http://127.0.0.1:${appPort}`;
   const referenceBase = `http://127.0.0.1:${referencePort}`;
+  const fastifyBase = `http://127.0.0.1:${fastifyPort}`;
   await waitUntilServing(`${referenceBase}/hello`, reference);
+  await waitUntilServing(`${fastifyBase}/hello`, fastifyReference);
   await waitUntilServing(`${appBase}/health/live`, app);
   const fixtures: Fixtures = await createFixtures(appBase, admin);
   console.log(
@@ -171,6 +152,7 @@ async function main(): Promise<void> {
   const bearer = { authorization: `Bearer ${fixtures.bearer}` };
   const shapes = {
     reference: { method: 'GET', url: `${referenceBase}/hello` },
+    referenceFastify: { method: 'GET', url: `${fastifyBase}/hello` },
     health: { method: 'GET', url: `${appBase}/health/live` },
     noteReadBearer: { method: 'GET', url: note, headers: bearer },
     noteReadApiKey: { method: 'GET', url: note, headers: { 'x-api-key': fixtures.apiKey } },
@@ -182,11 +164,19 @@ async function main(): Promise<void> {
     },
     login: { method: 'POST', url: `${appBase}/api/v1/auth/login`, body: JSON.stringify(fixtures.user) },
   } satisfies Record<string, RequestShape>;
-  const pidOf = (target: keyof typeof shapes) => (target === 'reference' ? reference.pid : app.pid);
-  const throughputTargets = ['reference', 'health', 'noteReadBearer', 'noteReadApiKey', 'noteCreate'] as const;
+  const pidOf = (target: keyof typeof shapes) =>
+    target === 'reference' ? reference.pid : target === 'referenceFastify' ? fastifyReference.pid : app.pid;
+  const throughputTargets = [
+    'reference',
+    'referenceFastify',
+    'health',
+    'noteReadBearer',
+    'noteReadApiKey',
+    'noteCreate',
+  ] as const;
 
   const profile = async <T>(name: string, round: number, run: () => Promise<T>): Promise<T> => {
-    if (!cpuProf || round !== 0 || name === 'reference') return run();
+    if (!cpuProf || round !== 0 || isReference(name)) return run();
     const reply = (type: string) =>
       new Promise<void>((done) => {
         const listener = (message: { type?: string }) => {
@@ -285,7 +275,7 @@ async function main(): Promise<void> {
   }
   if (cpuProf) {
     await app.stop();
-    for (const target of [...throughputTargets.filter((t) => t !== 'reference'), 'login']) {
+    for (const target of [...throughputTargets.filter((t) => !isReference(t)), 'login']) {
       const path = join(profileDir, `${target}.cpuprofile`);
       if (!existsSync(path)) continue;
       console.log(`\n=== profile of ${target} (${path})\n`);

@@ -16,7 +16,12 @@ export interface Settings {
   readonly probeRate: number;
 }
 
-export type ThroughputTarget = 'reference' | 'health' | 'noteReadBearer' | 'noteReadApiKey' | 'noteCreate';
+export type ThroughputTarget = 'reference' | 'referenceFastify' | 'health' | 'noteReadBearer' | 'noteReadApiKey' | 'noteCreate';
+
+/** The unsecured hello apps: not the app, so not in its budgets or its peak RSS. */
+export function isReference(target: string): boolean {
+  return target === 'reference' || target === 'referenceFastify';
+}
 
 export interface Measurements {
   readonly closed: Partial<Record<ThroughputTarget, ClosedLoopResult[]>>;
@@ -42,7 +47,8 @@ export interface RunInfo {
 }
 
 export const LABELS: Readonly<Record<ThroughputTarget, string>> = {
-  reference: 'reference: unsecured Nest hello',
+  reference: 'reference: Nest + Express hello',
+  referenceFastify: 'reference: Nest + Fastify hello',
   health: 'GET /health/live',
   noteReadBearer: 'GET /api/v1/notes/:id (bearer)',
   noteReadApiKey: 'GET /api/v1/notes/:id (API key)',
@@ -51,7 +57,7 @@ export const LABELS: Readonly<Record<ThroughputTarget, string>> = {
 
 export interface TargetSummary {
   readonly rps: Spread;
-  /** This target's req/s over the reference's in the same round. */
+  /** This target's req/s over the (Express) reference's in the same round. */
   readonly ratio: Spread;
   readonly p50: Spread;
   readonly p99: Spread;
@@ -118,7 +124,7 @@ export function summarise(m: Measurements): Summary {
     probeFailures: m.login.reduce((sum, run) => sum + run.health.failed + run.read.failed, 0),
     peakRssMb: maxOf(m.login.map((run) => run.peakRssBytes)) / MB,
   };
-  const secured = (Object.keys(targets) as ThroughputTarget[]).filter((target) => target !== 'reference');
+  const secured = (Object.keys(targets) as ThroughputTarget[]).filter((target) => !isReference(target));
   const appPeakRssMb = Math.max(login.peakRssMb, ...secured.map((target) => targets[target]!.peakRssMb));
   const read = targets.noteReadBearer;
   const budgets: Budget[] = [
@@ -159,7 +165,8 @@ export function summarise(m: Measurements): Summary {
     'xychart-beta',
     '  title "req/s relative to the unsecured reference (median of rounds)"',
     `  x-axis [${chartTargets.map((target) => `"${LABELS[target].replace(/"/g, "'")}"`).join(', ')}]`,
-    '  y-axis "ratio" 0 --> 1',
+    // The Fastify reference may be above 1.
+    `  y-axis "ratio" 0 --> ${Math.max(1, Math.ceil(Math.max(...chartTargets.map((target) => targets[target]!.ratio.median).filter((r) => !Number.isNaN(r))) * 2) / 2)}`,
     `  bar [${chartTargets.map((target) => fixed(targets[target]!.ratio.median, 2)).join(', ')}]`,
   ].join('\n');
   return { targets, login, appPeakRssMb, budgets, mermaid };

@@ -22,6 +22,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
     // HTTPS (TLS 1.3 only) when TLS_CERT_FILE/TLS_KEY_FILE are set; TlsModule hot-reloads the pair.
     ...(config.tls === undefined ? {} : { httpsOptions: loadTlsServerOptions(config.tls, config.nodeEnv === 'production') }),
   });
-  configureApp(app, config);
+  // Only a process that serves the document loads @nestjs/swagger (src/http/openapi-declarations.ts).
+  const openApi = config.swaggerEnabled ? await import('./openapi/openapi.js') : undefined;
+  configureApp(app, config, openApi?.mountOpenApi);
   return app;
 }

@@ -7,7 +7,6 @@ import { IntrusionDetection } from './intrusion-detection/intrusion-detection.se
 import { routingIsStrict } from './http/express-instance.js';
 import { jsonBodyMiddleware } from './http/json-body.middleware.js';
 import { noStoreMiddleware } from './http/no-store.middleware.js';
-import { mountOpenApi } from './openapi/openapi.js';
 import { rejectHostileInputMiddleware } from './http/reject-hostile-input.middleware.js';
 import { rejectRepeatedQueryMiddleware } from './http/reject-repeated-query.middleware.js';
 import { requestIdMiddleware } from './http/request-id.middleware.js';
@@ -24,7 +23,12 @@ import { MetricsRegistry } from './metrics/metrics.registry.js';
  * and response headers first, then body parsing. After this Express chain come Nest's global
  * guards, interceptors, pipe and filter, listed in order in src/request-pipeline.ts.
  */
-export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+export function configureApp(
+  app: NestExpressApplication,
+  config: AppConfig,
+  /** src/openapi/openapi.ts's, loaded by createApp only when SWAGGER_ENABLED (it loads @nestjs/swagger). */
+  mountOpenApi?: (app: NestExpressApplication) => void,
+): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   // Every API response is Cache-Control: no-store, so no client ever revalidates with an ETag;
@@ -61,7 +65,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(rejectHostileInputMiddleware);
 
   app.enableVersioning({ type: VersioningType.URI, prefix: API_VERSION_PREFIX });
-  if (config.swaggerEnabled) mountOpenApi(app);
+  if (config.swaggerEnabled) {
+    if (!mountOpenApi) throw new Error('SWAGGER_ENABLED needs the OpenAPI module (createApp loads it)');
+    mountOpenApi(app);
+  }
   // With TLS, SIGHUP means "reload the certificate" (src/tls/tls-context-reloader.ts), not "stop".
   app.enableShutdownHooks(
     Object.values(ShutdownSignal).filter((signal) => config.tls === undefined || signal !== ShutdownSignal.SIGHUP),

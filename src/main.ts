@@ -27,6 +27,12 @@ async function bootstrap(): Promise<void> {
   // Without TLS, SIGHUP is a shutdown signal (configure-app.ts), not a reload to ignore.
   if (config.tls === undefined) releaseSighup();
   await import('reflect-metadata');
+  if (!config.swaggerEnabled) {
+    // No OpenAPI document in this process: the controllers' and DTOs' OpenAPI decorators do
+    // nothing, before the application's modules load (src/http/openapi-declarations.ts).
+    const { discardOpenApiDeclarations } = await import('./http/openapi-declarations.js');
+    discardOpenApiDeclarations();
+  }
   const { Logger } = await import('nestjs-pino');
   const { Logger: NestLogger } = await import('@nestjs/common');
   const { BootLogger } = await import('./logging/boot-logger.js');

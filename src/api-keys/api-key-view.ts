@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../http/openapi-declarations.js';
 import type { Scope } from '../access/access.decorators.js';
 import { SCOPES } from '../access/scopes.js';
 import { displayPrefix } from './api-key-format.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { Audited } from '../access/audited.decorator.js';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '../http/openapi-declarations.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { Roles, StepUp } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-principal.decorator.js';

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../http/openapi-declarations.js';
 import { PageOf } from '../common/page.view.js';
 import type { ActorType, AuditEvent } from './audit-event.entity.js';
 

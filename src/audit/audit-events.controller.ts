@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../http/openapi-declarations.js';
 import { Roles, Scopes } from '../access/access.decorators.js';
 import type { Page } from '../common/pagination.query.js';
 import { AuditEventPage, type AuditEventView } from './audit-event-view.js';

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../http/openapi-declarations.js';
 import type { ChainVerification } from './audit-verifier.js';
 
 /** The answer of GET /api/v1/audit-events/verify (docs/http-contract.md#audit-events). */

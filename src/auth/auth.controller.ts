@@ -8,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
   getSchemaPath,
-} from '@nestjs/swagger';
+} from '../http/openapi-declarations.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import type { Request } from 'express';
 import { clientOf } from '../http/client-context.js';

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../http/openapi-declarations.js';
 import type { Page } from './pagination.query.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags, OpenApiOnly } from '../http/openapi-declarations.js';
 import { LivenessView } from './liveness.view.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../access/access.decorators.js';
@@ -42,7 +42,10 @@ export class HealthController {
       'Readiness: the database (and Redis, the OpenID provider’s keys, when configured) answer and no shutdown is under way',
   })
   @Get('ready')
-  @HealthCheck()
+  // @HealthCheck() in two halves: its no-cache header always; its documentation (which requires
+  // @nestjs/swagger) only where the OpenAPI document is built (src/http/openapi-declarations.ts).
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @OpenApiOnly(() => HealthCheck({ noCache: false, swaggerDocumentation: true }))
   ready() {
     return this.health.check([
       // First: once shutdown drains, the instance is not ready whatever its dependencies say.

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../http/openapi-declarations.js';
 
 /** GET /health/live: the process answers; nothing else is checked. */
 export class LivenessView {

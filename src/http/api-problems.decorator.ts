@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiResponse } from './openapi-declarations.js';
 import { GENERIC_DETAIL } from './problem-mapper.js';
 
 /** The error statuses this API answers with a problem (src/http/problem-mapper.ts). */

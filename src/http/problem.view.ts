@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from './openapi-declarations.js';
 import type { FieldError } from './problem.exception.js';
 import type { ProblemBody } from './problem-mapper.js';
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../http/openapi-declarations.js';
 import { Registry } from 'prom-client';
 import { Scopes } from '../access/access.decorators.js';
 import { Audited } from '../access/audited.decorator.js';

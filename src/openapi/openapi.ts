@@ -1,7 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
+import * as swagger from '@nestjs/swagger';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { API_KEY_SCHEME, BEARER_SCHEME, completeFromPipeline, type HandlerName } from './openapi-pipeline.js';
+import { applyOpenApiDeclarations } from '../http/openapi-declarations.js';
 import { ProblemView } from '../http/problem.view.js';
+
+// The controllers' and DTOs' declarations (src/http/openapi-declarations.ts) were recorded, not
+// applied: this module is the one that needs them, so loading it applies them.
+applyOpenApiDeclarations(swagger);
 
 /** Where the document is served (with the UI at /docs) when SWAGGER_ENABLED (docs/http-contract.md#openapi-document). */
 export const OPENAPI_UI_PATH = 'docs';

@@ -1,5 +1,5 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '../http/openapi-declarations.js';
 import { Audited } from '../access/audited.decorator.js';
 import { Roles } from '../access/access.decorators.js';
 import { CurrentUser } from '../access/current-principal.decorator.js';

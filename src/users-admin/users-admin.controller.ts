@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { Audited } from '../access/audited.decorator.js';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../http/openapi-declarations.js';
 import { Roles, StepUp } from '../access/access.decorators.js';
 import { CurrentPerson } from '../access/current-principal.decorator.js';
 import type { ExternalUserPrincipal, UserPrincipal } from '../access/principal.js';

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../http/openapi-declarations.js';
 import { ROLES, type Role } from '../access/access.decorators.js';
 import { PageOf } from '../common/page.view.js';
 import type { User } from './user.entity.js';

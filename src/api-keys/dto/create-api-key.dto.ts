@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '../../http/openapi-declarations.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min, Validate } from 'class-validator';
 import { DistinctItems } from '../../common/distinct-items.decorator.js';
 import { Optional } from '../../common/optional.decorator.js';

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../../http/openapi-declarations.js';
 import { IsInt, Max, Min } from 'class-validator';
 import { Optional } from '../../common/optional.decorator.js';
 

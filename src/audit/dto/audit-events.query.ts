@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../../http/openapi-declarations.js';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsStrictIsoDateTime } from '../../common/iso-date-time.decorator.js';
 import { PaginationQuery } from '../../common/pagination.query.js';

@@ -1,5 +1,5 @@
 import { Sensitive } from '../../common/sensitive.decorator.js';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../../http/openapi-declarations.js';
 import { IsString, MaxLength } from 'class-validator';
 import { Optional } from '../../common/optional.decorator.js';
 

@@ -1,5 +1,5 @@
 import { Sensitive } from '../../common/sensitive.decorator.js';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../http/openapi-declarations.js';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 import { SingleLine } from '../../common/single-line.decorator.js';
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../http/openapi-declarations.js';
 
 /** Login and refresh responses (docs/http-contract.md#auth). */
 export class TokenPairView {

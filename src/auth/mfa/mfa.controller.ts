@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '../../http/openapi-declarations.js';
 import type { Request } from 'express';
 import { Audited } from '../../access/audited.decorator.js';
 import { ApiProblems } from '../../http/api-problems.decorator.js';

@@ -1,5 +1,5 @@
 import { commonPasswords } from './common-passwords.js';
-import { MIN_STRENGTH_SCORE } from './password-strength.estimator.js';
+import { MIN_STRENGTH_SCORE } from './password-strength-score.js';
 import { passwordStrength } from './password-strength.js';
 
 /**

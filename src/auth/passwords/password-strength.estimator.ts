@@ -1,13 +1,9 @@
 import { ZxcvbnFactory, type MatchExtended } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
 import { dictionary as englishDictionary, translations } from '@zxcvbn-ts/language-en';
+import { MIN_STRENGTH_SCORE } from './password-strength-score.js';
 
-/**
- * zxcvbn's score (0–4, a log scale of the guesses a smart attacker needs) below which a password
- * is refused. 3 means at least 10^8 guesses with zxcvbn's pattern matchers: sequences, keyboard
- * walks, repeats, dictionary words (also reversed and with l33t substitutions), dates.
- */
-export const MIN_STRENGTH_SCORE = 3;
+export { MIN_STRENGTH_SCORE } from './password-strength-score.js';
 
 /**
  * Only the first 64 code points are analysed: zxcvbn's matching grows faster than linearly with

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '../../http/openapi-declarations.js';
 import type { Request } from 'express';
 import { Public } from '../../access/access.decorators.js';
 import { Audited } from '../../access/audited.decorator.js';

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../http/openapi-declarations.js';
 import { PageOf } from '../../common/page.view.js';
 import type { Session } from './session.entity.js';
 

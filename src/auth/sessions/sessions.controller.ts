@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '../../http/openapi-declarations.js';
 import { Audited } from '../../access/audited.decorator.js';
 import { PaginationQuery, type Page } from '../../common/pagination.query.js';
 import { uuidParam } from '../../common/uuid-param.pipe.js';

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '../../http/openapi-declarations.js';
 import { Public } from '../../access/access.decorators.js';
 import { Audited } from '../../access/audited.decorator.js';
 import { JwksView } from './jwks.view.js';

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../http/openapi-declarations.js';
 import type { PublicJwk } from './jwt-key-set.js';
 
 /** One public verification key (RFC 7517), as GET /.well-known/jwks.json publishes it. */

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../http/openapi-declarations.js';
 import { IsString, Length, MaxLength } from 'class-validator';
 import { SingleLine } from '../../common/single-line.decorator.js';
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../http/openapi-declarations.js';
 import { IsUUID } from 'class-validator';
 
 export class ShareNoteDto {

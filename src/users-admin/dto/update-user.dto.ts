@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../../http/openapi-declarations.js';
 import { IsBoolean, IsIn } from 'class-validator';
 import { Optional } from '../../common/optional.decorator.js';
 import { ROLES, type Role } from '../../access/access.decorators.js';

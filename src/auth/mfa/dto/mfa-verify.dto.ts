@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../../http/openapi-declarations.js';
 import { IsString, MaxLength } from 'class-validator';
 import { Sensitive } from '../../../common/sensitive.decorator.js';
 import { SecondFactorProofDto } from './second-factor-proof.dto.js';

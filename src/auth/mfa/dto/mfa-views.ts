@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../../http/openapi-declarations.js';
 
 /** POST /auth/mfa/totp/setup: the secret to put in an authenticator app (not active until confirmed). */
 export class TotpSetupView {

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '../../../http/openapi-declarations.js';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../../common/optional.decorator.js';
 import { Sensitive } from '../../../common/sensitive.decorator.js';

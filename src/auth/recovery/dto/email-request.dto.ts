@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '../../../http/openapi-declarations.js';
 import { IsEmail, MaxLength } from 'class-validator';
 
 /** `{ email }` of the mail-sending requests (password reset, verification resend). */

@@ -1,4 +1,4 @@
-import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType } from '../../../http/openapi-declarations.js';
 import { IsString, MaxLength } from 'class-validator';
 import { Sensitive } from '../../../common/sensitive.decorator.js';
 import { SecondFactorProofDto } from '../../mfa/dto/second-factor-proof.dto.js';
