@@ -75,6 +75,13 @@ export function enrolmentOf(email: string): Enrolment | undefined {
  * The next proof for an enrolled account: a code of a step the server has not accepted yet (this
  * step, or the next, which its ±1 window accepts), else one of the recovery codes.
  */
+/** Whether `nextProof(email)` has a proof left (an unspent step in the window, or a recovery code). */
+export function hasProof(email: string): boolean {
+  const enrolment = enrolmentOf(email);
+  if (enrolment === undefined) return false;
+  return Math.max(currentStep(), enrolment.lastStep + 1) <= currentStep() + 1 || enrolment.recoveryCodes.length > 0;
+}
+
 export function nextProof(email: string): { code: string } | { recoveryCode: string } {
   const enrolment = enrolmentOf(email);
   assert.ok(enrolment, `no second factor enrolled for ${email} in this process`);

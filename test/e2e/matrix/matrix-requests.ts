@@ -4,7 +4,7 @@ import type { OneTimeTokenPurpose } from '../../../src/auth/recovery/one-time-to
 import { OneTimeTokens } from '../../../src/auth/recovery/one-time-tokens.js';
 import { MailQueue } from '../../../src/mail/mail-queue.js';
 import { login, registerUser, strongPassword } from '../../support/identity.js';
-import { enrolTotp, nextProof, viaSupertest } from '../../support/mfa.js';
+import { enrolTotp, hasProof, nextProof, viaSupertest } from '../../support/mfa.js';
 import type { TestApp } from '../../support/test-app.js';
 import { USER_ACTORS, type Actor, type ExternalActor, type KeyActor, type UserActor } from './authorization-matrix.table.js';
 
@@ -24,8 +24,11 @@ export interface MatrixContext {
   readonly external: Readonly<Record<ExternalActor, string>>;
   /** An account used as the object of login/refresh, so those cells never disturb the actors. */
   readonly loginTarget: Participant;
-  /** An account with a second factor, the object of the MFA login step's cells. */
-  readonly mfaTarget: Participant;
+  /**
+   * An account with a second factor, the object of the MFA login step's cells; replaced by a fresh
+   * one when its codes of this window and its ten recovery codes are spent (one proof per cell).
+   */
+  mfaTarget: Participant;
 }
 
 /**
@@ -127,6 +130,11 @@ export const REQUESTS: Readonly<Record<string, Send>> = {
   'DELETE /api/v1/auth/mfa/totp': async (ctx, _a, auth) =>
     auth(ctx.t.http.delete('/api/v1/auth/mfa/totp')).send({ code: '000000' }),
   'POST /api/v1/auth/mfa/verify': async (ctx, _a, auth) => {
+    if (!hasProof(ctx.mfaTarget.email)) {
+      const fresh = await registerUser(ctx.t, 'mfa-target');
+      await enrolTotp(viaSupertest(ctx.t), fresh.email, await login(ctx.t, fresh));
+      ctx.mfaTarget = fresh;
+    }
     const { email, password } = ctx.mfaTarget;
     const first = await ctx.t.http.post('/api/v1/auth/login').send({ email, password });
     return auth(ctx.t.http.post('/api/v1/auth/mfa/verify')).send({ mfaToken: first.body.mfaToken, ...nextProof(email) });
