@@ -6,11 +6,10 @@ import type { Role } from '../access/roles.js';
 import { CONTROL_CHARACTERS, LONE_SURROGATE } from '../http/unsafe-characters.js';
 import { BlindIndexService } from '../crypto/blind-index.service.js';
 import { CompiledSelect } from '../database/compiled-select.js';
+import { NO_LOCAL_PASSWORD } from '../users/local-password.js';
 import { User } from '../users/user.entity.js';
 import { ExternalIdentity, type ExternalIdentityKind } from './external-identity.entity.js';
 
-/** Never an argon2 hash: the password check can only answer "wrong" (provider accounts have no local password). */
-export const NO_LOCAL_PASSWORD = '!external-identity';
 /** `.invalid` (RFC 2606) can never receive mail: provider accounts have no usable local email. */
 const PLACEHOLDER_DOMAIN = 'external.invalid';
 const UNSAFE_TEXT = new RegExp(`[${CONTROL_CHARACTERS}]|${LONE_SURROGATE.source}`);

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { AdminProvisioner } from '../../src/auth/bootstrap-admin.service.js';
 import { MfaChallenge } from '../../src/auth/mfa/mfa-challenge.entity.js';
+import { TotpFactor } from '../../src/auth/mfa/totp-factor.entity.js';
 import { Session } from '../../src/auth/sessions/session.entity.js';
 import { portOf } from '../support/clients.js';
 import { bearer, login, registerUser, strongPassword, type Account } from '../support/identity.js';
@@ -324,6 +325,94 @@ describe('multi-factor authentication', () => {
     assert.equal(strong.status, 200);
     assert.deepEqual(claimsOf(strong.body.accessToken).amr, ['pwd', 'otp']);
     assert.equal((await change(strong.body.accessToken)).status, 204);
+  });
+
+  it('confirming an enrolment is no re-authentication: it needs a recent login, a setup younger than STEP_UP_MAX_AGE, and keeps auth_time', async () => {
+    const account = await registerUser(t, 'confirm-step-up');
+    const tokens = await login(t, account);
+    const sid = claimsOf(tokens.accessToken).sid as string;
+    const dataSource = t.app.get(DataSource);
+    const setup = await t.http.post('/api/v1/auth/mfa/totp/setup').set(...bearer(tokens.accessToken));
+    assert.equal(setup.status, 200);
+    const confirm = (token: string) =>
+      t.http
+        .post('/api/v1/auth/mfa/totp/confirm')
+        .set(...bearer(token))
+        .send({ code: totpCode(setup.body.secret) });
+
+    // A thief of this session who kept the secret and comes back after STEP_UP_MAX_AGE: refused.
+    const loggedIn = new Date(Date.now() - 11 * 60 * 1000);
+    await dataSource.getRepository(Session).update({ id: sid }, { authTime: loggedIn });
+    const stale = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken });
+    const refused = await confirm(stale.body.accessToken);
+    assert.equal(refused.status, 401);
+    assert.match(refused.headers['www-authenticate'] ?? '', /insufficient_user_authentication/);
+
+    // A pending secret older than STEP_UP_MAX_AGE is void, even from a fresh login.
+    const fresh = await t.http
+      .post('/api/v1/auth/reauthenticate')
+      .set(...bearer(stale.body.accessToken))
+      .send({ password: account.password });
+    assert.equal(fresh.status, 200);
+    await dataSource
+      .getRepository(TotpFactor)
+      .update({ userId: account.id }, { createdAt: new Date(Date.now() - 11 * 60 * 1000) });
+    const expired = await confirm(fresh.body.accessToken);
+    assert.equal(expired.status, 409);
+    assert.match(expired.body.detail, /expired/);
+
+    // Within both bounds it works, and the session gains otp but keeps the password's auth_time.
+    const again = await t.http.post('/api/v1/auth/mfa/totp/setup').set(...bearer(fresh.body.accessToken));
+    const step = currentStep();
+    const ok = await t.http
+      .post('/api/v1/auth/mfa/totp/confirm')
+      .set(...bearer(fresh.body.accessToken))
+      .send({ code: totpCode(again.body.secret, step) });
+    assert.equal(ok.status, 200);
+    const refreshed = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: fresh.body.refreshToken });
+    assert.deepEqual(claimsOf(refreshed.body.accessToken).amr, ['pwd', 'otp']);
+    assert.equal(claimsOf(refreshed.body.accessToken).auth_time, claimsOf(fresh.body.accessToken).auth_time);
+  });
+
+  it('an admin ending every session of a user takes a step-up, like every other admin change to an account', async () => {
+    const admin = await registerUser(t, 'stale-admin');
+    await t.http
+      .patch(`/api/v1/users/${admin.id}`)
+      .set(...bearer(adminToken))
+      .send({ role: 'admin' });
+    const tokens = await login(t, admin);
+    const target = await registerUser(t, 'stale-admin-target');
+    const targetTokens = await login(t, target);
+    await t.app
+      .get(DataSource)
+      .getRepository(Session)
+      .update({ id: claimsOf(tokens.accessToken).sid as string }, { authTime: new Date(Date.now() - 11 * 60 * 1000) });
+    const stale = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken });
+    const refused = await t.http.delete(`/api/v1/users/${target.id}/sessions`).set(...bearer(stale.body.accessToken));
+    assert.equal(refused.status, 401);
+    assert.match(refused.headers['www-authenticate'] ?? '', /insufficient_user_authentication/);
+    assert.equal((await t.http.get('/api/v1/auth/me').set(...bearer(targetTokens.accessToken))).status, 200, 'nothing ended');
+  });
+
+  it('an admin who turns MFA off is back to enrolment only, whatever the session passed before', async () => {
+    const account = await registerUser(t, 'admin-drops-mfa');
+    await t.http
+      .patch(`/api/v1/users/${account.id}`)
+      .set(...bearer(adminToken))
+      .send({ role: 'admin' });
+    const tokens = await login(t, account);
+    const enrolment = enrolmentOf(account.email)!;
+    assert.equal((await t.http.get('/api/v1/users').set(...bearer(tokens.accessToken))).status, 200);
+    const off = await t.http
+      .delete('/api/v1/auth/mfa/totp')
+      .set(...bearer(tokens.accessToken))
+      .send({ recoveryCode: enrolment.recoveryCodes.shift() });
+    assert.equal(off.status, 204, JSON.stringify(off.body));
+    const refused = await t.http.get('/api/v1/users').set(...bearer(tokens.accessToken));
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.detail, /requires multi-factor authentication/);
+    const refreshed = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken });
+    assert.equal((await t.http.get('/api/v1/users').set(...bearer(refreshed.body.accessToken))).status, 403);
   });
 
   it('disables MFA with the factor only: a wrong code is a 400 and changes nothing, a right one turns it off', async () => {

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
+import { OneTimeTokens } from '../../src/auth/recovery/one-time-tokens.js';
+import { MailQueue } from '../../src/mail/mail-queue.js';
 import { startTestAppWithAdmin } from '../support/app-with-admin.js';
 import { auditRowsFor } from '../support/audit-rows.js';
 import { DpopClient } from '../support/dpop-client.js';
@@ -274,6 +276,27 @@ describe('Resource server for an external OpenID provider', () => {
     const [frank] = await identities('frank');
     const [row] = await query('SELECT password_hash FROM users WHERE id = $1', [frank!.user_id]);
     assert.doesNotMatch(row.password_hash, /^\$argon2/);
+  });
+
+  it('never gives a provider account a local password through a reset: no link is issued, and a link would be refused', async () => {
+    const { accessToken } = await provider.userTokens('sam');
+    assert.equal((await notesWith(accessToken)).status, 200);
+    const [sam] = await identities('sam');
+    const [account] = await query('SELECT email, password_hash FROM users WHERE id = $1', [sam!.user_id]);
+    const request = await t.http.post('/api/v1/auth/password-reset/request').send({ email: account.email });
+    // The placeholder (`<id>@external.invalid`) is not an address the API accepts; compose skips
+    // provider accounts too, should a fork accept it.
+    assert.equal(request.status, 400);
+    await t.app.get(MailQueue).idle();
+    assert.deepEqual(await query('SELECT id FROM one_time_tokens WHERE user_id = $1', [sam!.user_id]), [], 'no link');
+    // Even a link (say, from a relay that accepts .invalid) sets no password.
+    const token = await t.app.get(OneTimeTokens).issue(sam!.user_id, 'password_reset');
+    const confirm = await t.http
+      .post('/api/v1/auth/password-reset/confirm')
+      .send({ token, newPassword: 'correct horse battery staple 42' });
+    assert.equal(confirm.status, 400);
+    const [after] = await query('SELECT password_hash FROM users WHERE id = $1', [sam!.user_id]);
+    assert.equal(after.password_hash, account.password_hash);
   });
 
   it('refuses forged, expired, not-yet-valid, wrong-audience, wrong-issuer, wrongly typed and ID tokens', async () => {

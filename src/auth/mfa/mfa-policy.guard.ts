@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { MFA_ENROLMENT_KEY, STEP_UP_KEY } from '../../access/access.decorators.js';
 import { principalOf, type ExternalUserPrincipal } from '../../access/principal.js';
+import { SecondFactor } from './second-factor.service.js';
 import { StepUpCheck } from './step-up.js';
 
 interface MfaRule {
@@ -30,6 +31,7 @@ export class MfaPolicyGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly stepUp: StepUpCheck,
+    private readonly secondFactor: SecondFactor,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,8 +40,10 @@ export class MfaPolicyGuard implements CanActivate {
       return this.providerAccount(principal, this.ruleOf(context.getHandler(), context.getClass()));
     if (principal?.kind !== 'user') return true;
     const rule = this.ruleOf(context.getHandler(), context.getClass());
-    const passedSecondFactor = principal.amr.includes('otp');
-    if (!passedSecondFactor && !rule.enrolment && this.config.mfa.requiredRoles.includes(principal.role)) {
+    // The token's `otp` says the session passed a factor; the factor must also still be on (an
+    // admin who disabled theirs, or a user promoted after dropping it, is back to enrolment only).
+    const requiresFactor = !rule.enrolment && this.config.mfa.requiredRoles.includes(principal.role);
+    if (requiresFactor && !(principal.amr.includes('otp') && (await this.secondFactor.isEnabled(principal.userId)))) {
       throw new ProblemException(403, {
         detail:
           `Your role (${principal.role}) requires multi-factor authentication. Enrol a second factor ` +

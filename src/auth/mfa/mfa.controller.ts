@@ -46,6 +46,7 @@ export class MfaController {
   @Audited('auth.mfa.confirm')
   @Authenticated()
   @MfaEnrolment()
+  @StepUp()
   @ApiOperation({ summary: 'Turn TOTP on with a first code; answers the recovery codes, once' })
   @ApiOkResponse({ type: RecoveryCodesView })
   @ApiProblems(409)

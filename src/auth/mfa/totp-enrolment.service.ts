@@ -50,9 +50,10 @@ export class TotpEnrolment {
   }
 
   /**
-   * The first right code turns the factor on (its step counts as used), replaces any recovery
-   * codes, and marks the caller's session as having passed the second factor: after a refresh its
-   * tokens carry `otp`, so a user whose role requires MFA continues without logging in again.
+   * The first right code, within STEP_UP_MAX_AGE of the setup and from a session that
+   * authenticated recently (@StepUp), turns the factor on (its step counts as used), replaces any
+   * recovery codes, and adds `otp` to the caller's session: after a refresh its tokens carry it, so
+   * a user whose role requires MFA continues without logging in again.
    */
   async confirm(principal: UserPrincipal, code: string): Promise<RecoveryCodesView> {
     const factor = await this.dataSource.getRepository(TotpFactor).findOne({ where: { userId: principal.userId } });
@@ -62,6 +63,11 @@ export class TotpEnrolment {
           ? 'The second factor is already on.'
           : 'No enrolment is pending: call POST /api/v1/auth/mfa/totp/setup first.',
       });
+    }
+    // A pending secret is good for STEP_UP_MAX_AGE: one taken by a session thief and kept for later
+    // confirms nothing (setup itself needs a recent authentication).
+    if (Date.now() - factor.createdAt.getTime() > this.config.mfa.stepUpMaxAgeSeconds * 1000) {
+      throw new ProblemException(409, { detail: 'The enrolment has expired: call POST /api/v1/auth/mfa/totp/setup again.' });
     }
     const step = matchingStep(factor.secret, code);
     if (step === null) {
@@ -91,10 +97,12 @@ export class TotpEnrolment {
           usedAt: null,
         })),
       );
+      // The factor is proven, the password is not proven again: `otp` joins the session's `amr`,
+      // its `auth_time` stays that of the password (a confirm is no re-authentication for step-up).
       await change.manager.update(
         Session,
         { id: principal.sessionId, revokedAt: IsNull() },
-        authenticationColumns(multiFactorAuthentication(now)),
+        authenticationColumns(multiFactorAuthentication(new Date(principal.authTime * 1000))),
       );
       await change.event('mfa_enabled', { userId: principal.userId });
       return true;

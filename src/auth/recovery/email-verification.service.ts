@@ -12,6 +12,7 @@ import { MailQueue } from '../../mail/mail-queue.js';
 import { MailRequestThrottle } from '../../rate-limit/mail-request-throttle.js';
 import { SecurityEvents } from '../../security-events/security-events.js';
 import { User } from '../../users/user.entity.js';
+import { hasLocalPassword } from '../../users/local-password.js';
 import { UsersService } from '../../users/users.service.js';
 import { OneTimeTokens } from './one-time-tokens.js';
 import { emailVerificationMail } from './recovery-mails.js';
@@ -89,7 +90,8 @@ export class EmailVerificationService {
   }
 
   private async compose(user: User | null): Promise<MailMessage | null> {
-    if (!user || user.disabled || user.emailVerifiedAt !== null) return null;
+    // A provider account's address is a placeholder that can receive no mail.
+    if (!user || user.disabled || user.emailVerifiedAt !== null || !hasLocalPassword(user)) return null;
     const token = await this.tokens.issue(user.id, 'email_verification');
     return emailVerificationMail(this.config.mail.publicBaseUrl, user.email, token);
   }

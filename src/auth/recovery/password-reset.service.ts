@@ -9,6 +9,7 @@ import { MailQueue } from '../../mail/mail-queue.js';
 import { MailRequestThrottle } from '../../rate-limit/mail-request-throttle.js';
 import { SecurityEvents } from '../../security-events/security-events.js';
 import { User } from '../../users/user.entity.js';
+import { hasLocalPassword } from '../../users/local-password.js';
 import { UsersService } from '../../users/users.service.js';
 import { LoginLockout } from '../login-lockout.service.js';
 import { SecondFactor, type SecondFactorProof } from '../mfa/second-factor.service.js';
@@ -73,7 +74,7 @@ export class PasswordResetService {
     const row = await this.tokens.find(token, 'password_reset');
     if (!row) throw invalidToken();
     const user = await this.users.findById(row.userId);
-    if (!user || user.disabled) throw invalidToken();
+    if (!user || user.disabled || !hasLocalPassword(user)) throw invalidToken();
     recordAuditSubject(client, user.id);
     // A refused password leaves the link usable: the user tries another password.
     const password = await acceptablePassword('newPassword', newPassword, user);
@@ -139,7 +140,8 @@ export class PasswordResetService {
   /** Runs after the response: finds the account, issues its token, builds the mail. Null: nothing to send. */
   private async compose(email: string) {
     const user = await this.users.findByEmail(email);
-    if (!user || user.disabled) return null;
+    // A provider account has no password here to reset: a link would give it one.
+    if (!user || user.disabled || !hasLocalPassword(user)) return null;
     const token = await this.tokens.issue(user.id, 'password_reset');
     return passwordResetMail(this.config.mail.publicBaseUrl, user.email, token);
   }
