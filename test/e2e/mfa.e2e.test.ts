@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { AdminProvisioner } from '../../src/auth/bootstrap-admin.service.js';
 import { MfaChallenge } from '../../src/auth/mfa/mfa-challenge.entity.js';
+import { RecoveryCode } from '../../src/auth/mfa/recovery-code.entity.js';
 import { TotpFactor } from '../../src/auth/mfa/totp-factor.entity.js';
 import { Session } from '../../src/auth/sessions/session.entity.js';
 import { portOf } from '../support/clients.js';
@@ -245,6 +246,13 @@ describe('multi-factor authentication', () => {
     // Locked: the right code is refused too, and so is the right password.
     const right = await send('POST', '/api/v1/auth/mfa/verify', { mfaToken: ticket, ...nextProof(user.email) });
     assert.equal(right.status, 401);
+    // Nor is a right recovery code used up while the account is locked.
+    const codes = t.app.get(DataSource).getRepository(RecoveryCode);
+    const unused = () => codes.count({ where: { userId: user.id, usedAt: IsNull() } });
+    const before = await unused();
+    const recovery = await send('POST', '/api/v1/auth/mfa/verify', { mfaToken: ticket, recoveryCode: user.recoveryCodes[0] });
+    assert.equal(recovery.status, 401);
+    assert.equal(await unused(), before, 'a locked account spends no code');
     assert.equal((await send('POST', '/api/v1/auth/login', { email: user.email, password: user.password })).status, 401);
     await eventuallyEvent(
       portOf(t),
@@ -252,7 +260,7 @@ describe('multi-factor authentication', () => {
       (event) => event.type === 'account_locked' && event.ip === from,
       'account_locked',
     );
-    // A sixth 401 from the address at a login route: three wrong codes, the refused code and password, and this one.
+    // More 401s from the address at login routes: three wrong codes, the refused codes and password, and this one.
     assert.equal(await guess(ticket), 401);
     // Intrusion detection counted the wrong codes with the failed logins from that address.
     await eventuallyEvent(

@@ -85,7 +85,8 @@ export class MfaLogin {
 
     // Counted before the code is checked, like a password: a parallel burst tests at most LOGIN_MAX_FAILURES codes.
     const attempt = await this.lockout.begin(user.emailHash);
-    if (!(await this.secondFactor.verify(user.id, proof))) {
+    // A locked account (or a burst beyond the budget) spends no code: not even a right one is used up.
+    if (!attempt.admitted || !(await this.secondFactor.verify(user.id, proof))) {
       await this.lockout.failed(attempt, client);
       throw invalidCredentials();
     }

@@ -53,7 +53,8 @@ export class Reauthentication {
     const attempt = await this.lockout.begin(user.emailHash);
     const passwordOk = await this.hasher.verify(user.passwordHash, normalisePassword(password));
     // The factor is checked (and spent) only after a right password: a wrong password spends nothing.
-    const ok = passwordOk && (!mfa || (await this.secondFactor.verify(user.id, proof)));
+    // ... and only for an admitted attempt: a locked account spends no code.
+    const ok = passwordOk && attempt.admitted && (!mfa || (await this.secondFactor.verify(user.id, proof)));
     if (!ok) {
       await this.lockout.failed(attempt, client);
       throw invalidCredentials();

@@ -122,7 +122,8 @@ export class TotpEnrolment {
       throw new ProblemException(409, { detail: 'No second factor is on.' });
     }
     const attempt = await this.lockout.begin(user.emailHash);
-    const ok = await this.secondFactor.verify(user.id, proof);
+    // A locked account spends no code, as at login.
+    const ok = attempt.admitted && (await this.secondFactor.verify(user.id, proof));
     if (!ok) await this.lockout.failed(attempt, client);
     if (!ok || !(await this.lockout.succeeded(attempt))) {
       throw new ProblemException(400, {
