@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateSecrets } from '../src/config/secret-generator.js';
+import { appEnvironment } from './app-env.js';
 import { createFixtures, randomPassword } from './fixtures.js';
 import { closedLoop, type ClosedLoopResult, type RequestShape } from './load.js';
 import { canPin, freePort, pinSelf, startNode, waitUntilServing, type NodeProcess } from './processes.js';
@@ -39,20 +39,6 @@ const VARIANTS = [
   },
 ] as const;
 
-/** The same limits as `npm run bench` (bench/main.ts): the run measures work, not 429s. */
-const APP_SETTINGS: Readonly<Record<string, string>> = {
-  NODE_ENV: 'production',
-  HOST: '127.0.0.1',
-  JWT_ISSUER: 'https://bench.example.com',
-  JWT_AUDIENCE: 'https://bench.example.com/api',
-  JWT_ACCESS_TTL: '7200',
-  THROTTLE_DEFAULT_LIMIT: '1000000000',
-  THROTTLE_AUTH_LIMIT: '1000000000',
-  IDS_ENABLED: 'true',
-  IDS_BLOCK_THRESHOLD: '1000000',
-  LOG_LEVEL: 'warn',
-};
-
 const processes: NodeProcess[] = [];
 const work = mkdtempSync(join(tmpdir(), 'bench-als-'));
 
@@ -73,14 +59,8 @@ async function main(): Promise<void> {
       proc = startNode({
         name: variant.name,
         args: [...variant.flags, join(repo, 'dist', 'main.js')],
-        env: {
-          ...APP_SETTINGS,
-          PORT: String(port),
-          DATABASE_URL: `sqlite:${join(work, `app-${index}-${attempt}.sqlite`)}`,
-          BOOTSTRAP_ADMIN_EMAIL: admin.email,
-          BOOTSTRAP_ADMIN_PASSWORD: admin.password,
-          ...generateSecrets(),
-        },
+        // The same environment as `npm run bench` (bench/app-env.ts).
+        env: appEnvironment({ port, databaseUrl: `sqlite:${join(work, `app-${index}-${attempt}.sqlite`)}`, admin }),
         logFile: join(work, `app-${index}-${attempt}.log`),
         core: pin ? 0 : undefined,
       });
