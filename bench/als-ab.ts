@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appEnvironment } from './app-env.js';
-import { createFixtures, randomPassword } from './fixtures.js';
+import { copyLog, startAppCopy } from './app-copy.js';
 import { closedLoop, type ClosedLoopResult, type RequestShape } from './load.js';
-import { canPin, freePort, pinSelf, startNode, waitUntilServing, type NodeProcess } from './processes.js';
+import { canPin, pinSelf, type NodeProcess } from './processes.js';
 import { fixed, median } from './stats.js';
 
 /**
@@ -49,41 +48,24 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   const apps = [];
   for (const [index, variant] of VARIANTS.entries()) {
-    const port = await freePort();
-    const admin = { email: 'bench-admin@example.com', password: randomPassword() };
-    const base = `http://127.0.0.1:${port}`;
-    let proc: NodeProcess;
-    // A few attempts: on a loaded machine the bootstrap admin's password-strength check can miss
-    // its deadline, which fails the start closed (by design); a fresh database each time.
-    for (let attempt = 1; ; attempt++) {
-      proc = startNode({
-        name: variant.name,
-        args: [...variant.flags, join(repo, 'dist', 'main.js')],
-        // The same environment as `npm run bench` (bench/app-env.ts).
-        env: appEnvironment({ port, databaseUrl: `sqlite:${join(work, `app-${index}-${attempt}.sqlite`)}`, admin }),
-        logFile: join(work, `app-${index}-${attempt}.log`),
-        core: pin ? 0 : undefined,
-      });
-      processes.push(proc);
-      try {
-        await waitUntilServing(`${base}/health/live`, proc, 300_000);
-        break;
-      } catch (error) {
-        await proc.stop();
-        if (attempt === 3) throw error;
-        console.warn(`${variant.name}: start attempt ${attempt} failed, retrying`);
-      }
-    }
-    const fixtures = await createFixtures(base, admin);
+    const copy = await startAppCopy({
+      name: variant.name,
+      entry: join(repo, 'dist', 'main.js'),
+      flags: variant.flags,
+      databaseUrl: (attempt) => `sqlite:${join(work, `app-${index}-${attempt}.sqlite`)}`,
+      logFile: copyLog(work, index),
+      core: pin ? 0 : undefined,
+    });
+    processes.push(copy.proc);
     const shapes: Record<string, RequestShape> = {
-      health: { method: 'GET', url: `${base}/health/live` },
+      health: { method: 'GET', url: `${copy.base}/health/live` },
       'note read, bearer': {
         method: 'GET',
-        url: `${base}/api/v1/notes/${fixtures.noteId}`,
-        headers: { authorization: `Bearer ${fixtures.bearer}` },
+        url: `${copy.base}/api/v1/notes/${copy.fixtures.noteId}`,
+        headers: { authorization: `Bearer ${copy.fixtures.bearer}` },
       },
     };
-    apps.push({ variant, proc, shapes });
+    apps.push({ variant, proc: copy.proc, shapes });
   }
   const targets = Object.keys(apps[0]!.shapes);
   console.log(

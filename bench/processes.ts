@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -154,4 +154,31 @@ export class PeakRss {
     const rss = statusField(this.pid, 'VmRSS');
     if (!Number.isNaN(rss)) this.peak = Number.isNaN(this.peak) ? rss : Math.max(this.peak, rss);
   }
+}
+
+/**
+ * CPU time (ms) of every PostgreSQL server process, by pid: the postmaster, its backends (one
+ * per pooled connection) and its background writers. Two snapshots around a measurement give
+ * the database's share of the work (`postgresCpuBetween`); a backend that exits in between loses
+ * its last slice, so on a quiet machine the figure is a slight underestimate, never inflated.
+ */
+export function postgresCpuSnapshot(): Map<number, number> {
+  const snapshot = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      snapshot.set(Number(entry), cpuTimeMs(Number(entry)));
+    } catch {
+      // the process ended while the directory was read
+    }
+  }
+  return snapshot;
+}
+
+export function postgresCpuBetween(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) if (Number.isFinite(ms)) total += ms - (before.get(pid) ?? 0);
+  return total;
 }

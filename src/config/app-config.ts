@@ -23,6 +23,8 @@ export type DatabaseConfig =
       readonly migrateOnStart: boolean;
       /** DATABASE_STATEMENT_TIMEOUT_MS: bounds each statement, lock wait and pool wait. */
       readonly statementTimeoutMs: number;
+      /** DATABASE_POOL_SIZE: connections per instance (docs/performance.md measures the choice). */
+      readonly poolSize: number;
     };
 
 export interface AppConfig {

@@ -90,6 +90,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
       readSecret(env, 'DATABASE_URL') ?? 'sqlite:data/app.sqlite',
       readBool(env, 'DB_MIGRATE_ON_START', true),
       readInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+      readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 100),
     ),
     jwt: {
       privateKey: parseEcPrivateKey('JWT_PRIVATE_KEY', provided.JWT_PRIVATE_KEY!),
@@ -150,13 +151,13 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
   };
 }
 
-function parseDatabase(url: string, migrateOnStart: boolean, statementTimeoutMs: number): DatabaseConfig {
+function parseDatabase(url: string, migrateOnStart: boolean, statementTimeoutMs: number, poolSize: number): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:data/app.sqlite');
     return { type: 'sqlite', path, migrateOnStart };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return { type: 'postgres', url, migrateOnStart, statementTimeoutMs };
+  if (/^postgres(ql)?:\/\//.test(url)) return { type: 'postgres', url, migrateOnStart, statementTimeoutMs, poolSize };
   throw new ConfigError('DATABASE_URL', 'must start with sqlite: or postgres://');
 }
 

@@ -44,6 +44,6 @@ export function buildDataSourceOptions(config: AppConfig, extensions: SchemaExte
     ...common,
     type: 'postgres',
     url: db.url,
-    extra: { max: 10, statement_timeout: timeout, lock_timeout: timeout, connectionTimeoutMillis: timeout },
+    extra: { max: db.poolSize, statement_timeout: timeout, lock_timeout: timeout, connectionTimeoutMillis: timeout },
   };
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { QueryFailedError } from 'typeorm';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
 import { isDatabaseUnavailable } from '../../src/database/database-unavailable.js';
 import { mapToProblem } from '../../src/http/problem-mapper.js';
 
@@ -71,6 +72,29 @@ describe('DATABASE_STATEMENT_TIMEOUT_MS', () => {
       assert.throws(
         () => loadConfig({ NODE_ENV: 'test', DATABASE_URL: POSTGRES, DATABASE_STATEMENT_TIMEOUT_MS: value }),
         (error: unknown) => error instanceof ConfigError && error.variable === 'DATABASE_STATEMENT_TIMEOUT_MS',
+      );
+    });
+  }
+});
+
+/** DATABASE_POOL_SIZE (docs/configuration.md): the pool PostgreSQL connections come from, bounded both ways. */
+describe('DATABASE_POOL_SIZE', () => {
+  const poolOf = (env: Record<string, string>) => {
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: POSTGRES, ...env });
+    const options = buildDataSourceOptions(config) as { extra?: { max?: number } };
+    return options.extra?.max;
+  };
+
+  it('defaults to 10 connections and hands the setting to the pool', () => {
+    assert.equal(poolOf({}), 10);
+    assert.equal(poolOf({ DATABASE_POOL_SIZE: '24' }), 24);
+  });
+
+  for (const value of ['0', '101', 'ten', '-1']) {
+    it(`refuses DATABASE_POOL_SIZE=${value}, naming the variable`, () => {
+      assert.throws(
+        () => loadConfig({ NODE_ENV: 'test', DATABASE_URL: POSTGRES, DATABASE_POOL_SIZE: value }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'DATABASE_POOL_SIZE',
       );
     });
   }
