@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 import { CredentialAuthenticators, type CredentialAuthenticator } from '../access/credential-authenticator.js';
 import type { ApiKeyPrincipal } from '../access/principal.js';
 import { CompiledSelect } from '../database/compiled-select.js';
-import { UsersService } from '../users/users.service.js';
+import type { Role } from '../config/roles.js';
+import { User } from '../users/user.entity.js';
 import { parseApiKey } from './api-key-format.js';
 import { scopesAllowedFor } from '../access/scopes.js';
 import { ApiKeyUsageTracker } from './api-key-usage.tracker.js';
@@ -27,7 +28,7 @@ export type ApiKeyCheck =
 
 /**
  * Authenticates a presented API key: format and checksum first (no I/O for junk), then one
- * indexed lookup by public id and a constant-time HMAC comparison (ASVS 11.4.1). Revoked,
+ * indexed lookup by public id (with the owner's state, joined) and a constant-time HMAC comparison (ASVS 11.4.1). Revoked,
  * expired, rotated-out keys and disabled owners are refused; the allowlist is checked last so
  * only a key holder learns that an address is not allowed. The key acts as its owner, with the
  * owner's current role, limited to the scopes that role still allows.
@@ -43,7 +44,6 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator, OnModuleIni
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: ApiKeysService,
-    private readonly users: UsersService,
     private readonly usage: ApiKeyUsageTracker,
     private readonly registry: CredentialAuthenticators,
   ) {}
@@ -73,14 +73,18 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator, OnModuleIni
   async check(presented: string, clientIp: string | undefined): Promise<ApiKeyCheck> {
     const parsed = parseApiKey(presented);
     if (!parsed) return { ok: false, status: 401 };
-    // Read fresh on every request (revocation and rotation count at once), through a query compiled once.
+    // Read fresh on every request, the key with its owner's current state in one query compiled
+    // once: revocation, rotation, disabling and demotion all count at the next request.
     this.byPublicId ??= new CompiledSelect(this.dataSource, ApiKey, {
       alias: 'key',
       parameters: ['publicId'],
-      build: (query) => query.where('key.publicId = :publicId'),
+      build: (query) => query.innerJoin(User, 'owner', 'owner.id = key.userId').where('key.publicId = :publicId'),
+      joined: [{ alias: 'owner', entity: User, select: ['role', 'disabled'] }],
     });
-    const key = await this.byPublicId.one({ publicId: parsed.publicId });
-    if (!key || key.revokedAt !== null || key.expiresAt.getTime() <= Date.now()) return { ok: false, status: 401 };
+    const found = await this.byPublicId.oneJoined({ publicId: parsed.publicId });
+    if (!found) return { ok: false, status: 401 };
+    const key = found.entity;
+    if (key.revokedAt !== null || key.expiresAt.getTime() <= Date.now()) return { ok: false, status: 401 };
     const hash = this.keys.secretHash(parsed.publicId, parsed.secret);
     const current = sameHash(hash, key.secretHash);
     const inGrace =
@@ -89,8 +93,8 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator, OnModuleIni
       key.previousSecretExpiresAt.getTime() > Date.now() &&
       sameHash(hash, key.previousSecretHash);
     if (!current && !inGrace) return { ok: false, status: 401 };
-    const owner = await this.users.findAuthState(key.userId);
-    if (!owner || owner.disabled) return { ok: false, status: 401 };
+    if (found.joined['owner.disabled'] !== false) return { ok: false, status: 401 };
+    const role = found.joined['owner.role'] as Role;
     if (!ipAllowed(clientIp, key.allowedIps)) return { ok: false, status: 403 };
     this.usage.record(key.id, clientIp);
     return {
@@ -98,9 +102,9 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator, OnModuleIni
       principal: {
         kind: 'apiKey',
         keyId: key.id,
-        userId: owner.id,
-        role: owner.role,
-        scopes: scopesAllowedFor(owner.role, key.scopes),
+        userId: key.userId,
+        role,
+        scopes: scopesAllowedFor(role, key.scopes),
       },
     };
   }

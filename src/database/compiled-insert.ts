@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { preparedStatement } from './prepared-statement.js';
 
 /** Rows per INSERT: keeps every statement well under SQLite's bound-parameter limit (32,766). */
 export const MAX_ROWS_PER_INSERT = 100;
@@ -9,11 +10,13 @@ export const MAX_ROWS_PER_INSERT = 100;
  * metadata, in the driver's own parameter syntax (`?` or `$1`), instead of by TypeORM's insert
  * builder on every batch. Values are always bound as parameters and pass through the driver and
  * the column transformers exactly as TypeORM's insert would (timestamps as ISO text, encrypted
- * columns encrypted, booleans as the driver stores them).
+ * columns encrypted, booleans as the driver stores them). On PostgreSQL each statement is a named
+ * prepared statement (prepared-statement.ts).
  */
 export class CompiledInsert<Entity extends ObjectLiteral> {
   private readonly metadata: EntityMetadata;
   private readonly statements = new Map<number, string>();
+  private readonly prepared = new Map<number, () => string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -23,7 +26,12 @@ export class CompiledInsert<Entity extends ObjectLiteral> {
   }
 
   /** Inserts the rows through `manager` (a transaction's, to write inside it), in chunks. */
-  async insert(manager: EntityManager, rows: readonly Entity[]): Promise<void> {
+  insert(manager: EntityManager, rows: readonly Entity[]): Promise<void> {
+    return this.insertWith((statement, values) => manager.query(statement, values), rows);
+  }
+
+  /** The same, each chunk's statement and values handed to `run` (a pooled client's query, say). */
+  async insertWith(run: (statement: string, values: unknown[]) => Promise<unknown>, rows: readonly Entity[]): Promise<void> {
     const driver = this.dataSource.driver;
     const columns = this.metadata.columns;
     for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
@@ -31,7 +39,12 @@ export class CompiledInsert<Entity extends ObjectLiteral> {
       const values = chunk.flatMap((row) =>
         columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown),
       );
-      await manager.query(this.statement(chunk.length), values);
+      let statement = this.prepared.get(chunk.length);
+      if (!statement) {
+        statement = preparedStatement(this.dataSource, this.statement(chunk.length));
+        this.prepared.set(chunk.length, statement);
+      }
+      await run(statement(), values);
     }
   }
 

@@ -293,3 +293,19 @@ export function withWriteLane<T>(dataSource: DataSource, work: () => Promise<T>)
 export function outsideRequestTransactions<T>(work: () => T): T {
   return context.exit(work);
 }
+
+/**
+ * PostgreSQL only: true when a statement issued now would run on a pooled connection of its own
+ * anyway (no unit of work in this async context, or one that has not written yet), so a hot path
+ * may take a connection from the pool itself instead of through a TypeORM query runner
+ * (src/database/postgres-pool.ts). False on SQLite (one shared connection behind the lane) and
+ * inside a unit that has begun (its statements must join its transaction) or was abandoned
+ * (they must fail).
+ */
+export function runsOnPooledConnection(dataSource: DataSource): boolean {
+  if (dataSource.options.type !== 'postgres') return false;
+  const store = context.getStore();
+  const support = supports.get(dataSource);
+  if (!(store instanceof UnitOfWork) || !support || !store.belongsTo(support)) return true;
+  return !store.began && !store.refused;
+}

@@ -24,13 +24,26 @@ class Probe {
   label: string;
 }
 
+/** Joined by owner_id = owner.id: its columns come back with a probe's, in the same query. */
+@Entity('compiled_owner')
+class Owner {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'boolean' })
+  disabled: boolean;
+
+  @Column({ type: 'text', transformer: upper })
+  name: string;
+}
+
 /**
  * The hot-path query helper (src/database/compiled-select.ts) must return exactly what TypeORM's
  * own query would, for any parameter values: the SQL is built once, the values are bound on every
  * run (never part of the text), and rows are hydrated through the driver and transformers.
  */
 describe('compiled select', () => {
-  const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Probe], logging: false });
+  const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Probe, Owner], logging: false });
 
   before(async () => {
     await dataSource.initialize();
@@ -41,6 +54,13 @@ describe('compiled select', () => {
       { id: 'a', ownerId: 'alice', hidden: false, tags: ['x'], label: 'first' },
       { id: 'b', ownerId: 'bob', hidden: true, tags: [], label: 'second' },
       { id: "c' OR '1'='1", ownerId: 'alice', hidden: false, tags: ['y', 'z'], label: 'third' },
+    ]);
+    await dataSource.query(
+      'CREATE TABLE compiled_owner (id varchar(36) PRIMARY KEY, disabled boolean NOT NULL, name text NOT NULL)',
+    );
+    await dataSource.getRepository(Owner).insert([
+      { id: 'alice', disabled: false, name: 'alice' },
+      { id: 'bob', disabled: true, name: 'bob' },
     ]);
   });
   after(() => dataSource.destroy());
@@ -95,5 +115,22 @@ describe('compiled select', () => {
       (await visible.many({ owner: 'bob', hidden: true })).map((row) => row.id),
       ['b'],
     );
+  });
+
+  it('reads joined columns in the same query, hydrated as their own entity would be', async () => {
+    const withOwner = new CompiledSelect(dataSource, Probe, {
+      alias: 'probe',
+      select: ['id', 'ownerId'],
+      parameters: ['id'],
+      build: (query) => query.innerJoin(Owner, 'owner', 'owner.id = probe.ownerId').where('probe.id = :id'),
+      joined: [{ alias: 'owner', entity: Owner, select: ['disabled', 'name'] }],
+    });
+    assert.deepEqual((await withOwner.oneJoined({ id: 'a' }))?.joined, { 'owner.disabled': false, 'owner.name': 'ALICE' });
+    const bobs = await withOwner.oneJoined({ id: 'b' });
+    assert.equal(bobs?.entity.ownerId, 'bob');
+    assert.equal(bobs?.joined['owner.disabled'], true, 'a boolean, not the 1 SQLite stores');
+    assert.equal(await withOwner.oneJoined({ id: 'missing' }), null);
+    await dataSource.getRepository(Probe).insert({ id: 'orphan', ownerId: 'nobody', hidden: false, tags: [], label: 'x' });
+    assert.equal(await withOwner.oneJoined({ id: 'orphan' }), null, 'inner join: no owner, no row');
   });
 });
