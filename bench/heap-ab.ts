@@ -19,9 +19,9 @@ const quick = process.argv.includes('--quick');
 
 const VARIANTS = [
   { name: 'defaults', flags: [] },
-  { name: '--max-old-space-size=96', flags: ['--max-old-space-size=96'] },
-  { name: '--max-old-space-size=128', flags: ['--max-old-space-size=128'] },
+  { name: '--max-semi-space-size=8', flags: ['--max-semi-space-size=8'] },
   { name: '--max-old-space-size=128 --max-semi-space-size=8', flags: ['--max-old-space-size=128', '--max-semi-space-size=8'] },
+  { name: '--max-old-space-size=96 --max-semi-space-size=4', flags: ['--max-old-space-size=96', '--max-semi-space-size=4'] },
 ] as const;
 
 const copies: AppCopy[] = [];

@@ -54,7 +54,9 @@ class PasswordStrengthWorker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./password-strength.worker.js', import.meta.url), {
       // Bounds the dictionaries' heap; exceeding it ends the worker, and the checks fail closed.
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
+      // A small young generation: the default one let the worker's resident memory grow from 83
+      // to 139 MB over 50 checks, with checks no faster (docs/performance.md, "Peak RSS").
+      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4 },
     });
     worker.unref();
     worker.on('message', ({ id, verdict }: { id: number; verdict: StrengthVerdict }) => this.settle(id, verdict));
