@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import { CompiledInsert } from '../database/compiled-insert.js';
 import { CompiledSelect } from '../database/compiled-select.js';
-import { postgresPool, runStatement } from '../database/postgres-pool.js';
+import { postgresPool, runStatement, withPooledClient } from '../database/postgres-pool.js';
 import { chainHash, GENESIS_HASH } from './audit-chain.js';
 import { AuditEvent } from './audit-event.entity.js';
 
@@ -48,36 +48,36 @@ export class AuditStore {
 
   /**
    * The group commit on PostgreSQL, in three round trips instead of five, on a connection taken
-   * from the pool itself (src/database/postgres-pool.ts). BEGIN, the chain lock and the head read
-   * travel as one simple-protocol message (no parameters: the lock id is a constant and the head
-   * query takes none), and the server still runs them one after another. Under READ COMMITTED
-   * every statement takes its own snapshot, so the head read, which starts only once the lock is
-   * granted, sees every append committed before it, as when the three were sent one by one
-   * (test/multi proves the chain stays whole with two instances appending at once). Then the
-   * INSERT, then COMMIT; any failure rolls back, and a connection that cannot even roll back is
-   * discarded rather than returned to the pool.
+   * from the pool itself (src/database/postgres-pool.ts). BEGIN (READ COMMITTED named, whatever the
+   * role's default), the chain lock and the head read travel as one simple-protocol message (no
+   * parameters: the lock id is a constant and the head query takes none), and the server still
+   * runs them one after another. Under READ COMMITTED every statement takes its own snapshot, so
+   * the head read, which starts only once the lock is granted, sees every append committed before
+   * it, as when the three were sent one by one (test/multi proves the chain stays whole with two
+   * instances appending at once). Then the INSERT, then COMMIT; any failure rolls back, and a
+   * connection that cannot even roll back is discarded rather than returned to the pool.
    */
-  private async appendOnPool(pool: pg.Pool, events: readonly NewAuditEvent[]): Promise<{ seq: number; hash: string }> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
-      const opening = `BEGIN; SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID}); ${this.chainHead().text}`;
-      const results = (await client.query(opening).catch((error: unknown) => {
-        throw new QueryFailedError(opening, [], error as Error);
-      })) as unknown as pg.QueryResult<Record<string, unknown>>[];
-      const headRow = results[2]?.rows[0];
-      const { rows, tail } = this.link(headRow ? this.chainHead().hydrate(headRow) : null, events);
-      await this.inserter().insertWith((statement, values) => runStatement(client, statement, values), rows);
-      await runStatement(client, 'COMMIT', []);
-      return tail;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error('rollback failed');
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private appendOnPool(pool: pg.Pool, events: readonly NewAuditEvent[]): Promise<{ seq: number; hash: string }> {
+    return withPooledClient(pool, async (client, discard) => {
+      try {
+        const opening = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${CHAIN_LOCK_ID}); ${this.chainHead().text}`;
+        const results = (await client.query(opening).catch((error: unknown) => {
+          throw new QueryFailedError(opening, [], error as Error);
+        })) as unknown as pg.QueryResult<Record<string, unknown>>[];
+        // Three results or nothing: a head read that went missing must not pass for an empty chain.
+        if (!Array.isArray(results) || results.length !== 3) throw new Error('unexpected reply to the audit batch opening');
+        const headRow = results[2]!.rows[0];
+        const { rows, tail } = this.link(headRow ? this.chainHead().hydrate(headRow) : null, events);
+        await this.inserter().insertWith((statement, values) => runStatement(client, statement, values), rows);
+        await runStatement(client, 'COMMIT', []);
+        return tail;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          discard(rollbackError instanceof Error ? rollbackError : new Error('rollback failed'));
+        });
+        throw error;
+      }
+    });
   }
 
   /** Hashes each event onto the chain after `head`: the rows to insert, and the new head. */

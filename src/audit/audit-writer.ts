@@ -60,7 +60,8 @@ export class AuditWriter implements BeforeApplicationShutdown {
 
   /** Resolves once the event is committed; rejects if the batch could not be written. */
   async append(event: NewAuditEvent): Promise<void> {
-    while (this.queue.length >= MAX_QUEUE) await (this.draining ?? this.drain());
+    // Waiting for room starts a drain if none runs: outside the request's unit of work too.
+    while (this.queue.length >= MAX_QUEUE) await (this.draining ?? outsideRequestTransactions(() => this.drain()));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       // Batches belong to no request: they run outside the request's unit of work, if any.

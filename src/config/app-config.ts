@@ -25,6 +25,8 @@ export type DatabaseConfig =
       readonly statementTimeoutMs: number;
       /** DATABASE_POOL_SIZE: connections per instance (docs/performance.md measures the choice). */
       readonly poolSize: number;
+      /** DATABASE_PREPARED_STATEMENTS: hot statements prepared by name (off behind a pooler without support). */
+      readonly preparedStatements: boolean;
     };
 
 export interface AppConfig {

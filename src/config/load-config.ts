@@ -91,6 +91,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
       readBool(env, 'DB_MIGRATE_ON_START', true),
       readInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
       readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 100),
+      readBool(env, 'DATABASE_PREPARED_STATEMENTS', true),
     ),
     jwt: {
       privateKey: parseEcPrivateKey('JWT_PRIVATE_KEY', provided.JWT_PRIVATE_KEY!),
@@ -151,13 +152,20 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): AppConfig
   };
 }
 
-function parseDatabase(url: string, migrateOnStart: boolean, statementTimeoutMs: number, poolSize: number): DatabaseConfig {
+function parseDatabase(
+  url: string,
+  migrateOnStart: boolean,
+  statementTimeoutMs: number,
+  poolSize: number,
+  preparedStatements: boolean,
+): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:data/app.sqlite');
     return { type: 'sqlite', path, migrateOnStart };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return { type: 'postgres', url, migrateOnStart, statementTimeoutMs, poolSize };
+  if (/^postgres(ql)?:\/\//.test(url))
+    return { type: 'postgres', url, migrateOnStart, statementTimeoutMs, poolSize, preparedStatements };
   throw new ConfigError('DATABASE_URL', 'must start with sqlite: or postgres://');
 }
 

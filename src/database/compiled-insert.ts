@@ -10,8 +10,8 @@ export const MAX_ROWS_PER_INSERT = 100;
  * metadata, in the driver's own parameter syntax (`?` or `$1`), instead of by TypeORM's insert
  * builder on every batch. Values are always bound as parameters and pass through the driver and
  * the column transformers exactly as TypeORM's insert would (timestamps as ISO text, encrypted
- * columns encrypted, booleans as the driver stores them). On PostgreSQL each statement is a named
- * prepared statement (prepared-statement.ts).
+ * columns encrypted, booleans as the driver stores them). On PostgreSQL the one-row statement is a
+ * named prepared statement (prepared-statement.ts).
  */
 export class CompiledInsert<Entity extends ObjectLiteral> {
   private readonly metadata: EntityMetadata;
@@ -41,7 +41,11 @@ export class CompiledInsert<Entity extends ObjectLiteral> {
       );
       let statement = this.prepared.get(chunk.length);
       if (!statement) {
-        statement = preparedStatement(this.dataSource, this.statement(chunk.length));
+        // Only the one-row statement is prepared by name (a new note; an audit batch of one, the
+        // common case below saturation): a name per batch size would keep up to a hundred
+        // statements of up to 1,900 parameters on every pooled connection.
+        const sql = this.statement(chunk.length);
+        statement = chunk.length === 1 ? preparedStatement(this.dataSource, sql) : () => sql;
         this.prepared.set(chunk.length, statement);
       }
       await run(statement(), values);

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import { poolForStatementNow, runStatement } from './postgres-pool.js';
+import { poolForStatementNow, runStatement, withPooledClient } from './postgres-pool.js';
 import { preparedStatement } from './prepared-statement.js';
 
 /** Stands for a named parameter while TypeORM generates the SQL; each run puts the real value in its place. */
@@ -124,7 +124,7 @@ export class CompiledSelect<Entity extends ObjectLiteral, P extends string> {
     // TypeORM, so a read inside a transaction or a request's unit of work sees its writes.
     const pool = manager ? undefined : poolForStatementNow(this.dataSource);
     return pool
-      ? runStatement(pool, this.statement(), values)
+      ? withPooledClient(pool, (client) => runStatement(client, this.statement(), values))
       : ((await (manager ?? this.dataSource).query(this.statement(), values)) as Record<string, unknown>[]);
   }
 

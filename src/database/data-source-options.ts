@@ -44,6 +44,13 @@ export function buildDataSourceOptions(config: AppConfig, extensions: SchemaExte
     ...common,
     type: 'postgres',
     url: db.url,
-    extra: { max: db.poolSize, statement_timeout: timeout, lock_timeout: timeout, connectionTimeoutMillis: timeout },
+    extra: {
+      max: db.poolSize,
+      statement_timeout: timeout,
+      lock_timeout: timeout,
+      connectionTimeoutMillis: timeout,
+      // Ours, not node-postgres's (it ignores the key): read by prepared-statement.ts.
+      preparedStatements: db.preparedStatements,
+    },
   };
 }

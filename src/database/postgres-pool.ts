@@ -22,17 +22,58 @@ export function poolForStatementNow(dataSource: DataSource): pg.Pool | undefined
 }
 
 /**
- * Runs one statement on `target` (the pool, or a client taken from it) and fails as TypeORM's
- * `query()` would: a QueryFailedError wrapping the driver's error, so callers, the problem mapper
- * and the "database unavailable" mapping see the same error whichever path ran.
+ * SQLSTATEs after which a connection is not given back to the pool: the connection classes (08,
+ * and 57P0x: the server shutting down or our backend terminated), and a prepared statement the
+ * server no longer has (26000: a pooler or DISCARD dropped it, but node-postgres still believes
+ * it prepared) or whose cached plan no longer fits its table (0A000, after another instance's
+ * migration). A fresh connection prepares the statement again; a statement timeout (57014) or a
+ * lock not granted (55P03) leaves the connection healthy, so it stays.
+ */
+function spoilsConnection(error: unknown): boolean {
+  const cause = (error as { driverError?: unknown }).driverError ?? error;
+  const { severity, code } = (cause ?? {}) as { severity?: unknown; code?: unknown };
+  // Not an error the server sent: the socket or the client failed.
+  if (typeof severity !== 'string') return true;
+  return typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code === '26000' || code === '0A000');
+}
+
+/**
+ * Runs `work` on a client checked out of the pool, and always returns it: healthy, or, after an
+ * error that spoils it (or when `work` says so through `discard`), destroyed. While checked out
+ * the client has no listener of the pool's, so one is added here: a socket that dies meanwhile
+ * makes node-postgres emit 'error', which without a listener would end the whole process.
+ */
+export async function withPooledClient<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient, discard: (reason: Error) => void) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let spoiled: Error | undefined;
+  const discard = (reason: Error) => (spoiled ??= reason);
+  client.on('error', discard);
+  try {
+    return await work(client, discard);
+  } catch (error) {
+    if (spoilsConnection(error)) discard(error instanceof Error ? error : new Error('database connection failed'));
+    throw error;
+  } finally {
+    client.off('error', discard);
+    client.release(spoiled);
+  }
+}
+
+/**
+ * Runs one statement on a checked-out client and fails as TypeORM's `query()` would: a
+ * QueryFailedError wrapping the driver's error, so callers, the problem mapper and the "database
+ * unavailable" mapping see the same error whichever path ran.
  */
 export async function runStatement(
-  target: pg.Pool | pg.PoolClient,
+  client: pg.PoolClient,
   statement: string,
   values: readonly unknown[],
 ): Promise<Record<string, unknown>[]> {
   try {
-    const result = await target.query<Record<string, unknown>>(statement as unknown as pg.QueryConfig, values as unknown[]);
+    const result = await client.query<Record<string, unknown>>(statement as unknown as pg.QueryConfig, values as unknown[]);
     return result.rows;
   } catch (error) {
     throw new QueryFailedError(String(statement), values as unknown[], error as Error);

@@ -16,13 +16,23 @@ import type { DataSource } from 'typeorm';
  * `toString`) as an object that stringifies to its SQL. A fresh object per run: node-postgres
  * copies the config and adds the values to the copy, so nothing of one run stays on it.
  *
- * Behind a connection pooler in transaction mode (PgBouncer), named statements need the
- * pooler's support (PgBouncer 1.21+ with `max_prepared_statements`): docs/performance.md.
+ * Behind a connection pooler in transaction mode (PgBouncer before 1.21, or without
+ * `max_prepared_statements`), named statements break: DATABASE_PREPARED_STATEMENTS=false turns
+ * them off (docs/configuration.md, docs/performance.md "PostgreSQL").
  */
 export function preparedStatement(dataSource: DataSource, sql: string): () => string {
-  if (dataSource.options.type !== 'postgres') return () => sql;
+  if (dataSource.options.type !== 'postgres' || !preparedStatementsOn(dataSource)) return () => sql;
   const name = `h_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
   const toString = () => sql;
   // Typed as the text TypeORM's signature expects; node-postgres reads `name` and `text`.
   return () => ({ name, text: sql, toString }) as unknown as string;
+}
+
+/**
+ * DATABASE_PREPARED_STATEMENTS, carried in the pool options (data-source-options.ts), which
+ * node-postgres ignores; on unless set to false, so a DataSource built elsewhere (a test) prepares.
+ */
+function preparedStatementsOn(dataSource: DataSource): boolean {
+  const extra = (dataSource.options as { extra?: { preparedStatements?: unknown } }).extra;
+  return extra?.preparedStatements !== false;
 }

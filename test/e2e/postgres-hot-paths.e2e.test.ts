@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { CompiledInsert } from '../../src/database/compiled-insert.js';
 import { CompiledSelect } from '../../src/database/compiled-select.js';
+import { postgresPool, withPooledClient } from '../../src/database/postgres-pool.js';
 import { installRequestTransactions, openUnitOfWork } from '../../src/database/request-transaction.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -67,8 +69,74 @@ describe('compiled statements on the hot path', () => {
     assert.match(select.name, /^h_[0-9a-f]{24}$/);
     assert.ok(
       prepared.some((row) => row.statement === inserter.statement(1)),
-      'the compiled insert is a prepared statement too',
+      'the one-row insert is a prepared statement too',
     );
+    await inserter.insert(dataSource.manager, [
+      { id: randomUUID(), label: 'two' },
+      { id: randomUUID(), label: 'rows' },
+    ]);
+    const afterBatch = (await dataSource.query('SELECT statement FROM pg_prepared_statements')) as { statement: string }[];
+    assert.ok(!afterBatch.some((row) => row.statement === inserter.statement(2)), 'a batch of another size is not kept by name');
+  });
+
+  it('a connection whose prepared statements the server dropped is discarded, and the next read prepares again', async (t) => {
+    if (db.kind !== 'postgres') return t.skip('PostgreSQL only');
+    const id = randomUUID();
+    await inserter.insert(dataSource.manager, [{ id, label: 'kept' }]);
+    assert.equal((await byId.one({ id }))?.label, 'kept');
+    // What a pooler's DISCARD does behind node-postgres's back (one pooled connection: this one).
+    await dataSource.query('DEALLOCATE ALL');
+    await assert.rejects(
+      byId.one({ id }),
+      (error: Error & { driverError?: { code?: string } }) => error.driverError?.code === '26000',
+    );
+    assert.equal((await byId.one({ id }))?.label, 'kept', 'a fresh connection, the statement prepared again');
+  });
+
+  it('a connection that dies while checked out is discarded, without an unhandled error event', async (t) => {
+    if (db.kind !== 'postgres') return t.skip('PostgreSQL only');
+    const pool = postgresPool(dataSource)!;
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      await assert.rejects(
+        withPooledClient(pool, async (client) => {
+          const [{ pid }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
+          await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+          // Give the socket time to close: node-postgres then emits 'error' on the client, which
+          // would end the process if nothing listened while it is checked out.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          await client.query('SELECT 1');
+        }),
+      );
+    } finally {
+      await admin.end();
+    }
+    assert.equal(await byId.one({ id: randomUUID() }), null, 'the pool serves again on a new connection');
+  });
+
+  it('DATABASE_PREPARED_STATEMENTS=false: the same statements, unnamed', async (t) => {
+    if (db.kind !== 'postgres') return t.skip('PostgreSQL only');
+    const unprepared = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      entities: [HotPathProbe],
+      extra: { max: 1, preparedStatements: false },
+    });
+    await unprepared.initialize();
+    try {
+      const read = new CompiledSelect(unprepared, HotPathProbe, {
+        alias: 'probe',
+        parameters: ['id'],
+        build: (query) => query.where('probe.id = :id'),
+      });
+      const id = randomUUID();
+      await new CompiledInsert(unprepared, HotPathProbe).insert(unprepared.manager, [{ id, label: 'plain' }]);
+      assert.equal((await read.one({ id }))?.label, 'plain');
+      assert.deepEqual(await unprepared.query('SELECT name FROM pg_prepared_statements'), []);
+    } finally {
+      await unprepared.destroy();
+    }
   });
 
   it("sees an open transaction's own write only inside that transaction", async () => {

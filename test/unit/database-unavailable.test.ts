@@ -99,3 +99,25 @@ describe('DATABASE_POOL_SIZE', () => {
     });
   }
 });
+
+/** DATABASE_PREPARED_STATEMENTS (docs/configuration.md): on by default, off for a pooler that drops them. */
+describe('DATABASE_PREPARED_STATEMENTS', () => {
+  const preparedOf = (env: Record<string, string>) => {
+    const options = buildDataSourceOptions(loadConfig({ NODE_ENV: 'test', DATABASE_URL: POSTGRES, ...env })) as {
+      extra?: { preparedStatements?: boolean };
+    };
+    return options.extra?.preparedStatements;
+  };
+
+  it('defaults to on and can be turned off', () => {
+    assert.equal(preparedOf({}), true);
+    assert.equal(preparedOf({ DATABASE_PREPARED_STATEMENTS: 'false' }), false);
+  });
+
+  it('refuses a value that is not a boolean, naming the variable', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'test', DATABASE_URL: POSTGRES, DATABASE_PREPARED_STATEMENTS: 'sometimes' }),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'DATABASE_PREPARED_STATEMENTS',
+    );
+  });
+});
