@@ -28,8 +28,8 @@ export type ApiKeyCheck =
 
 /**
  * Authenticates a presented API key: format and checksum first (no I/O for junk), then one
- * indexed lookup by public id (with the owner's state, joined) and a constant-time HMAC comparison (ASVS 11.4.1). Revoked,
- * expired, rotated-out keys and disabled owners are refused; the allowlist is checked last so
+ * indexed lookup by public id (with the owner's state, joined) and a constant-time HMAC
+ * comparison (ASVS 11.4.1). Revoked, expired, rotated-out keys and disabled owners are refused; the allowlist is checked last so
  * only a key holder learns that an address is not allowed. The key acts as its owner, with the
  * owner's current role, limited to the scopes that role still allows.
  *

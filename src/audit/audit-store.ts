@@ -18,8 +18,9 @@ const CHAIN_LOCK_ID = 7_140_343;
  * Appends events to the hash chain. One transaction per batch: take the chain-head lock (on
  * PostgreSQL an advisory transaction lock, so several instances keep one valid chain; SQLite
  * serialises writers itself, see src/database/request-transaction.ts), read the head, hash each
- * event onto it, insert, commit (on PostgreSQL in three round trips: appendOnPool). A state-changing request appends its one event inside its own
- * transaction instead (`appendWithin`), with the same lock, taken last.
+ * event onto it, insert, commit (on PostgreSQL in three round trips: appendOnPool). A
+ * state-changing request appends its one event inside its own transaction instead
+ * (`appendWithin`), with the same lock, taken last.
  * Insert and select only: there is no update or delete path (append-only).
  */
 @Injectable()

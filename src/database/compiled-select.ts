@@ -46,8 +46,9 @@ function columnOf(metadata: EntityMetadata, property: string): ColumnMetadata {
  * so it stays portable across SQLite and PostgreSQL and parameterised, but turned into SQL once
  * at start instead of on every request (building and escaping the query cost more than running
  * it); on PostgreSQL it is also a named prepared statement (prepared-statement.ts). Each run
- * executes that SQL with the values bound as parameters (never spliced into the text) and hydrates rows through the driver and the column transformers, as TypeORM would:
- * encrypted columns are decrypted, timestamps and booleans converted. Parameter names map to
+ * executes that SQL with the values bound as parameters (never spliced into the text) and
+ * hydrates rows through the driver and the column transformers, as TypeORM would: encrypted
+ * columns are decrypted, timestamps and booleans converted. Parameter names map to
  * positions through placeholder values, so repeated or reordered parameters stay correct.
  */
 export class CompiledSelect<Entity extends ObjectLiteral, P extends string> {
