@@ -1,6 +1,7 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { Histogram } from 'prom-client';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { outsideRequestTransactions } from '../database/request-transaction.js';
 import { MetricsRegistry } from '../metrics/metrics.registry.js';
 import { auditFailureReason } from './audit-failure.js';
@@ -27,7 +28,8 @@ const ANCHOR_INTERVAL_MS = 60_000;
  *
  * One bad event never fails its neighbours: if a batch is refused, its events are retried one
  * by one, so only the event the database refuses fails its request (503, fail closed), with the
- * reason logged as an error code, never the statement or its values.
+ * reason logged as an error code, never the statement or its values. A batch refused because the
+ * database is unavailable (database-unavailable.ts) is refused whole, at once: no retry.
  */
 @Injectable()
 export class AuditWriter implements BeforeApplicationShutdown {
@@ -98,8 +100,12 @@ export class AuditWriter implements BeforeApplicationShutdown {
         this.anchor(head);
       } catch (error) {
         stop();
-        if (batch.length === 1) this.refuse(batch[0]!, error);
-        else await this.commitOneByOne(batch, error);
+        // One by one only when an event may be the cause. A database that is down, too slow or
+        // locked refuses each event alone just the same, one timeout each: the last request of a
+        // batch of 200 would wait 200 timeouts. And a connection lost at COMMIT leaves it unknown
+        // whether the batch committed: a retry could record every event twice.
+        if (batch.length > 1 && !isDatabaseUnavailable(error)) await this.commitOneByOne(batch, error);
+        else this.refuseAll(batch, error);
       }
     }
   }
@@ -110,15 +116,27 @@ export class AuditWriter implements BeforeApplicationShutdown {
       { events: batch.length, reason: auditFailureReason(batchError) },
       'audit batch refused: retrying its events one by one',
     );
-    for (const pending of batch) {
+    for (const [index, pending] of batch.entries()) {
       try {
         this.anchor(await this.store.append([pending.event]));
         this.batchSize.observe(1);
         pending.resolve();
       } catch (error) {
+        // The database went away meanwhile: the rest would each wait for it in vain.
+        if (isDatabaseUnavailable(error)) return this.refuseAll(batch.slice(index), error);
         this.refuse(pending, error);
       }
     }
+  }
+
+  /** One log line for the batch (an outage refuses batch after batch), then each request's 503. */
+  private refuseAll(batch: readonly Pending[], error: unknown): void {
+    if (batch.length === 1) return this.refuse(batch[0]!, error);
+    this.logger.error(
+      { events: batch.length, reason: auditFailureReason(error) },
+      'audit batch could not be committed, the database is unavailable: its requests are refused (503)',
+    );
+    for (const pending of batch) pending.reject(error);
   }
 
   private refuse(pending: Pending, error: unknown): void {

@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+
 /**
  * PostgreSQL error codes that mean "the database cannot answer now", not "this request is wrong":
  * the server is shutting down or restarting, our backend was terminated (pg_terminate_backend),
@@ -38,6 +40,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || UNAVAILABLE_SOCKET_CODES.has(code))
     )
       return true;
+    // TypeORM's own sign of a lost connection: its error listener releases the query runner whose
+    // connection failed, and that runner's next statement (the count of `getManyAndCount`, a
+    // transaction's next step) fails with this instead of a connection error.
+    if (candidate instanceof QueryRunnerAlreadyReleasedError) return true;
     const message = (candidate as { message?: unknown }).message;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
   }

@@ -121,4 +121,38 @@ describe('audit trail: hostile bytes and a refused event', () => {
     assert.ok(!text.includes('INSERT INTO audit_events'), 'SQL text never reaches the log');
     assert.equal((await t.app.get(AuditVerifier).verify()).valid, true);
   });
+  it('stops retrying one by one once the database is unavailable: the rest of the batch is refused at once', async () => {
+    const store = t.app.get(AuditStore);
+    const original = store.append.bind(store);
+    let slow = true;
+    let aloneAttempts = 0;
+    store.append = async (events) => {
+      if (slow && events.some((event) => event.route.includes('slow-commit'))) {
+        slow = false;
+        await sleep(300);
+        return original(events);
+      }
+      if (!events.some((event) => event.route.includes('outage-'))) return original(events);
+      // The batch is refused for one event's bytes; by the first retry the database is gone.
+      if (events.length > 1)
+        throw Object.assign(new Error('invalid byte sequence'), { name: 'QueryFailedError', driverError: { code: '22021' } });
+      aloneAttempts += 1;
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { name: 'QueryFailedError' });
+    };
+    try {
+      // A slow commit holds the writer, so the requests sent meanwhile queue into one next batch
+      // (`then` sends the request now).
+      const first = t.http.get('/api/v1/slow-commit').then((res) => res);
+      await sleep(50);
+      const responses = await Promise.all(Array.from({ length: 8 }, (_, i) => t.http.get(`/api/v1/outage-${i}`)));
+      assert.equal((await first).status, 404);
+      assert.deepEqual(
+        responses.map((res) => res.status),
+        responses.map(() => 503),
+      );
+      assert.equal(aloneAttempts, 1, 'after the first retry found the database gone, the others were still tried one by one');
+    } finally {
+      store.append = original;
+    }
+  });
 });

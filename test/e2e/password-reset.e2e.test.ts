@@ -146,13 +146,17 @@ describe('password reset by email', () => {
     await login(t, account);
   });
 
-  it('applies the password policy; a refused password leaves the link usable', async () => {
+  it('applies the password policy, strength check included; a refused password leaves the link usable', async () => {
     const account = await registerUser(t, 'policy');
     assert.equal((await requestReset(t, account.email)).status, 202);
     const token = tokenOf(await sink.next(account.email, RESET, 0), '/reset-password');
     const weak = await confirmReset(t, token, 'password');
     assert.equal(weak.status, 400);
     assert.equal(weak.body.errors[0].field, 'newPassword');
+    // Long enough, but a keyboard walk: the strength check runs on this path too.
+    const guessable = await confirmReset(t, token, 'qwertyuiopasdfghjkl');
+    assert.equal(guessable.status, 400, JSON.stringify(guessable.body));
+    assert.equal(guessable.body.errors[0].field, 'newPassword');
     await login(t, account);
     assert.equal((await confirmReset(t, token, strongPassword())).status, 204);
   });

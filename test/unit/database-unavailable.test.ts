@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
@@ -29,6 +29,7 @@ describe('database down or slow: a 503 with Retry-After, nothing else turned int
     ['connection refused', pgError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.5:5432')],
     ['a lost connection', wrapped(new Error('Connection terminated unexpectedly'))],
     ['the pool wait bound', new Error('timeout exceeded when trying to connect')],
+    ['a query runner TypeORM released when its connection failed', new QueryRunnerAlreadyReleasedError()],
     ['SQLite busy after its timeout', pgError('SQLITE_BUSY', 'database is locked')],
   ] as const) {
     it(`maps ${label} to 503 with Retry-After, without the driver's words`, () => {
