@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GUESSABLE_PASSWORDS } from '../support/guessable-passwords.js';
 import { assessPassword } from '../../src/auth/passwords/password-policy.js';
+import { passwordStrength, StrengthCheckUnavailableError } from '../../src/auth/passwords/password-strength.js';
 import {
   MAX_ANALYSED_CODE_POINTS,
   MIN_STRENGTH_SCORE,
@@ -70,5 +71,17 @@ describe('password strength (zxcvbn-ts)', () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     assert.equal(settled, false, 'the check completed synchronously, on the event loop');
     await check;
+  });
+  it('fails closed when the worker dies mid-check, says why for the log, and starts a fresh worker', async () => {
+    const pending = passwordStrength.assess('4@3$1!0|7+5'.repeat(12).slice(0, 120), []);
+    // The worker is private: reached here only to end it as a crash or an out-of-memory would.
+    await (passwordStrength as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await assert.rejects(pending, (error: unknown) => {
+      assert.ok(error instanceof StrengthCheckUnavailableError);
+      assert.equal(error.getStatus(), 503);
+      assert.match(error.reason, /^worker exit \d+$/);
+      return true;
+    });
+    assert.equal(typeof (await passwordStrength.assess('quiet otters juggle amber lanterns', [])).score, 'number');
   });
 });

@@ -8,9 +8,13 @@ const MAX_PENDING = 32;
 /** A check not answered in time ends the worker (a runaway input must not hold the queue). */
 const DEADLINE_MS = 10_000;
 
-/** The strength check is saturated or failed: a 503 with Retry-After, never an accepted password. */
+/**
+ * The strength check is saturated or failed: a 503 with Retry-After, never an accepted password.
+ * The client reads the same detail either way; `reason` is for the operator's log (the filter logs
+ * the error with its own properties), so a worker that keeps dying is not taken for a flood.
+ */
 export class StrengthCheckUnavailableError extends ProblemException {
-  constructor() {
+  constructor(readonly reason: string = 'queue full') {
     super(503, {
       detail: 'Too many passwords are being checked right now; retry shortly.',
       headers: { 'Retry-After': '1' },
@@ -42,7 +46,7 @@ class PasswordStrengthWorker {
     const worker = this.running();
     const id = this.nextId++;
     return new Promise<StrengthVerdict>((resolve, reject) => {
-      const timer = setTimeout(() => this.stop(worker), DEADLINE_MS);
+      const timer = setTimeout(() => this.stop(worker, 'deadline'), DEADLINE_MS);
       this.pending.set(id, { resolve, reject, timer });
       // Referenced only while a check is pending: an idle worker never keeps the process alive.
       if (this.pending.size === 1) worker.ref();
@@ -60,8 +64,11 @@ class PasswordStrengthWorker {
     });
     worker.unref();
     worker.on('message', ({ id, verdict }: { id: number; verdict: StrengthVerdict }) => this.settle(id, verdict));
-    worker.on('error', () => this.stop(worker));
-    worker.on('exit', () => this.stop(worker));
+    // The error's code or class only: its message is not ours to log.
+    worker.on('error', (error: Error & { code?: unknown }) =>
+      this.stop(worker, `worker error ${String(error.code ?? error.name)}`),
+    );
+    worker.on('exit', (code) => this.stop(worker, `worker exit ${code}`));
     this.worker = worker;
     return worker;
   }
@@ -76,13 +83,13 @@ class PasswordStrengthWorker {
   }
 
   /** Ends this worker and fails its pending checks; the next check starts a fresh worker. */
-  private stop(worker: Worker): void {
+  private stop(worker: Worker, reason: string): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     void worker.terminate();
     for (const entry of this.pending.values()) {
       clearTimeout(entry.timer);
-      entry.reject(new StrengthCheckUnavailableError());
+      entry.reject(new StrengthCheckUnavailableError(reason));
     }
     this.pending.clear();
   }
