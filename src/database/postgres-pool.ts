@@ -39,9 +39,10 @@ function spoilsConnection(error: unknown): boolean {
 
 /**
  * Runs `work` on a client checked out of the pool, and always returns it: healthy, or, after an
- * error that spoils it (or when `work` says so through `discard`), destroyed. While checked out
- * the client has no listener of the pool's, so one is added here: a socket that dies meanwhile
- * makes node-postgres emit 'error', which without a listener would end the whole process.
+ * error that spoils it (or when `work` says so through `discard`), destroyed. A socket that dies
+ * while the client is checked out makes node-postgres emit 'error' (which no longer ends the
+ * process: postgres-connection-setup.ts); the listener added here remembers it, so that client is
+ * destroyed on release, not handed to the next caller.
  */
 export async function withPooledClient<T>(
   pool: pg.Pool,
