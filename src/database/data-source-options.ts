@@ -4,7 +4,7 @@ import type { DataSourceOptions, MigrationInterface } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES, type EntityClass } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { onPostgresConnect, POSTGRES_SESSION_OPTIONS } from './postgres-connection-setup.js';
+import { onPostgresConnect } from './postgres-connection-setup.js';
 import { prepareSqliteFile } from './sqlite-file-mode.js';
 import { ParameterFreeTypeOrmLogger } from './typeorm-logger.js';
 
@@ -50,8 +50,7 @@ export function buildDataSourceOptions(config: AppConfig, extensions: SchemaExte
       statement_timeout: timeout,
       lock_timeout: timeout,
       connectionTimeoutMillis: timeout,
-      // Every connection: READ COMMITTED by default, and an error listener from birth.
-      options: POSTGRES_SESSION_OPTIONS,
+      // Every connection has an error listener from birth (postgres-connection-setup.ts).
       onConnect: onPostgresConnect,
       // Ours, not node-postgres's (it ignores the key): read by prepared-statement.ts.
       preparedStatements: db.preparedStatements,

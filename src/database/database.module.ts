@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions, type SchemaExtensions } from './data-source-options.js';
+import { IsolationLevelError, requireReadCommittedDefault } from './postgres-connection-setup.js';
 import { installRequestTransactions } from './request-transaction.js';
 import { runMigrations } from './run-migrations.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -26,10 +27,15 @@ export class DatabaseModule {
             // A database that is still starting gets a few retries; a schema problem gets none.
             retryAttempts: 5,
             retryDelay: 2000,
-            toRetry: (error: unknown) => !(error instanceof PendingMigrationsError),
+            toRetry: (error: unknown) => !(error instanceof PendingMigrationsError || error instanceof IsolationLevelError),
           }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
+            // The audit chain needs READ COMMITTED; a database set otherwise is refused now.
+            await requireReadCommittedDefault(dataSource).catch(async (error: unknown) => {
+              await dataSource.destroy();
+              throw error;
+            });
             if (config.database.migrateOnStart) await runMigrations(dataSource);
             else if (await dataSource.showMigrations()) {
               // Serving on an outdated schema fails later in confusing ways: refuse now, say what to do.
